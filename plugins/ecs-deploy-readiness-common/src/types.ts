@@ -1,0 +1,155 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/**
+ * How bad a finding is.
+ *
+ * - `blocking`: the pull or the container start will fail.
+ * - `risk`: it works today but can break (a moved tag, a lifecycle rule, a rate limit).
+ * - `info`: worth knowing, harmless to ECS.
+ *
+ * @public
+ */
+export type Severity = 'blocking' | 'risk' | 'info';
+
+/** @public */
+export const SEVERITIES: readonly Severity[] = ['blocking', 'risk', 'info'];
+
+/**
+ * Stable ids of the image checks. They are part of the API: the card, the CLI's JSON output and
+ * stored findings all use them, so an id is never renamed.
+ *
+ * @public
+ */
+export const CHECK_IDS = [
+  'invalid-reference',
+  'repository-not-found',
+  'tag-not-found',
+  'platform-missing',
+  'mixed-layer-compression',
+  'zstd-docker-media-type',
+  'layer-diffid-mismatch',
+  'unsupported-layer-media-type',
+  'not-an-image',
+  'schema1-manifest',
+  'empty-image',
+  'missing-blob',
+  'mutable-tag-reference',
+  'deployed-digest-missing',
+  'lifecycle-expires-in-use-image',
+  'dockerhub-unauthenticated',
+  'attestation-in-index',
+  'unverifiable',
+] as const;
+
+/** @public */
+export type CheckId = (typeof CHECK_IDS)[number];
+
+/**
+ * Categories of a classified pull error (a task's stoppedReason, a container reason, a service
+ * event or an agent log line).
+ *
+ * @public
+ */
+export const PULL_ERROR_CATEGORIES = [
+  'platform-mismatch',
+  'mixed-compression',
+  'layer-count-mismatch',
+  'attestation-media-type',
+  'manifest-unknown-tag',
+  'manifest-unknown-digest-deleted',
+  'repository-not-found',
+  'access-denied-iam',
+  'access-denied-registry-auth',
+  'ecr-auth-network',
+  'registry-network-timeout',
+  'rate-limited',
+  'disk-space',
+  'kms-or-secrets',
+  'unsupported-manifest-schema',
+  'invalid-reference',
+  'image-too-large-or-timeout',
+  'other',
+] as const;
+
+/** @public */
+export type PullErrorCategory = (typeof PULL_ERROR_CATEGORIES)[number];
+
+/**
+ * One step of a fix: what to do, and where there is one, the exact command or config change.
+ *
+ * @public
+ */
+export interface FixStep {
+  /** What to do, in one sentence. */
+  text: string;
+  /** A command to run or a config snippet to apply, ready to copy. */
+  command?: string;
+  /** How `command` is written, for display. */
+  language?: 'shell' | 'json' | 'yaml' | 'dockerfile';
+}
+
+/** @public */
+export interface DocLink {
+  title: string;
+  url: string;
+}
+
+/**
+ * A fix as shown to a user: a short explanation, concrete steps, and documentation.
+ *
+ * @public
+ */
+export interface Fix {
+  /** One or two sentences: why this happens and what the fix does. */
+  summary: string;
+  steps: FixStep[];
+  docs: DocLink[];
+}
+
+/**
+ * What an image check found.
+ *
+ * @public
+ */
+export interface Finding {
+  id: CheckId;
+  severity: Severity;
+  /** One line, readable on its own. */
+  title: string;
+  /**
+   * What was seen: platforms present, media types, counts, digests. Plain JSON values only, so
+   * findings can be stored and sent over HTTP as they are.
+   */
+  evidence: Record<string, unknown>;
+  fix: Fix;
+  /** The image reference the finding is about, as written in the task definition. */
+  image?: string;
+  /** The container definition name, when the check ran for a task definition. */
+  container?: string;
+}
+
+/**
+ * A platform as OCI writes it.
+ *
+ * @public
+ */
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+  'os.version'?: string;
+}
