@@ -62,6 +62,12 @@ function header(entry: TarEntry, size: number): Buffer {
   return buf;
 }
 
+function entryContent(entry: TarEntry): Buffer {
+  if (entry.type === 'directory') return Buffer.alloc(0);
+  if (Buffer.isBuffer(entry.content)) return entry.content;
+  return Buffer.from(entry.content ?? '', 'utf8');
+}
+
 /**
  * Writes a POSIX ustar archive. Deterministic: the same entries always give the same bytes
  * (fixed owner and mtime), so layer digests are stable across runs.
@@ -69,12 +75,7 @@ function header(entry: TarEntry, size: number): Buffer {
 export function createTar(entries: TarEntry[]): Buffer {
   const parts: Buffer[] = [];
   for (const entry of entries) {
-    const content =
-      entry.type === 'directory'
-        ? Buffer.alloc(0)
-        : Buffer.isBuffer(entry.content)
-        ? entry.content
-        : Buffer.from(entry.content ?? '', 'utf8');
+    const content = entryContent(entry);
     parts.push(header(entry, content.length));
     parts.push(content);
     const pad = (BLOCK - (content.length % BLOCK)) % BLOCK;
