@@ -22,6 +22,7 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
 import { ecsDeployReadinessApiRef, EcsDeployReadinessClient } from './api';
 
 const rootRouteRef = createRouteRef();
@@ -40,6 +41,7 @@ const ecsDeployReadinessPage = PageBlueprint.make({
     path: '/ecs-deploy-readiness',
     routeRef: rootRouteRef,
     title: 'ECS deploy readiness',
+    icon: <AssignmentTurnedInIcon />,
     loader: () =>
       import('./components/ReadinessPage').then(m => <m.ReadinessPage />),
   },
