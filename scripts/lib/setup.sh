@@ -10,17 +10,24 @@ NODE_MAJOR_WANTED=22
 YARN_RELEASE="$(ls "$REPO_ROOT"/.yarn/releases/yarn-*.cjs | sort | tail -n 1)"
 CURRENT_STEP=""
 
-log() { printf '==> %s\n' "$*" >&2; }
+# fd 3 stays the terminal's stderr even inside a step whose output goes to a log file.
+exec 3>&2
+
+log() { printf '==> %s\n' "$*" >&3; }
+
+report_failure() {
+  local code="$1"
+  printf '\nFAILED at step: %s (exit code %s)\n' "${CURRENT_STEP:-set-up}" "$code" >&3
+  if [ -n "${STEP_LOG:-}" ] && [ -f "$STEP_LOG" ]; then
+    printf -- '--- last lines of %s ---\n' "$STEP_LOG" >&3
+    tail -n 40 "$STEP_LOG" >&3
+  fi
+}
 
 on_error() {
   local code=$?
-  if [ -n "$CURRENT_STEP" ]; then
-    printf '\nFAILED at step: %s (exit code %s)\n' "$CURRENT_STEP" "$code" >&2
-    [ -n "${STEP_LOG:-}" ] && [ -f "$STEP_LOG" ] && {
-      printf -- '--- last lines of %s ---\n' "$STEP_LOG" >&2
-      tail -n 40 "$STEP_LOG" >&2
-    }
-  fi
+  trap - ERR
+  report_failure "$code"
   exit "$code"
 }
 trap on_error ERR
@@ -34,7 +41,13 @@ step() {
   STEP_LOG="$TOOLS_DIR/logs/$(echo "$name" | tr -c 'a-zA-Z0-9' '-').log"
   mkdir -p "$TOOLS_DIR/logs"
   log "$name"
-  "$@" >"$STEP_LOG" 2>&1
+  local code=0
+  "$@" >"$STEP_LOG" 2>&1 || code=$?
+  if [ "$code" != 0 ]; then
+    trap - ERR
+    report_failure "$code"
+    exit "$code"
+  fi
   CURRENT_STEP=""
   STEP_LOG=""
 }
