@@ -23,3 +23,5 @@
 
 export * from './types';
 export * from './mediaTypes';
+export * from './fixes';
+export * from './classify';

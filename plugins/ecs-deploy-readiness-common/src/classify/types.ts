@@ -1,0 +1,79 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import type { Fix, PullErrorCategory } from '../types';
+import type { FixKey } from '../fixes/types';
+
+/**
+ * How sure the classifier is: `high` when the message names the cause, `medium` when the
+ * message fits several causes and the most probable one was picked, `low` when the message was
+ * cut off or says too little.
+ *
+ * @public
+ */
+export type ClassificationConfidence = 'high' | 'medium' | 'low';
+
+/**
+ * Facts read from a pull error message. Only what the message shows is set.
+ *
+ * @public
+ */
+export interface ExtractedPullErrorFacts {
+  /** The image reference as it appears in the message. */
+  image?: string;
+  registry?: string;
+  repository?: string;
+  tag?: string;
+  /** The image (manifest) digest, not a layer digest. */
+  digest?: string;
+  /** The platform the runtime wanted, e.g. `linux/amd64`. */
+  platform?: string;
+  httpStatus?: number;
+  /** From "has been retried N time(s)". */
+  retryCount?: number;
+  /** Only when not masked. */
+  accountId?: string;
+  region?: string;
+  /** From "number of layers and diffIDs don't match: L != D". */
+  layerCount?: number;
+  diffIdCount?: number;
+  /** The media type the message complains about. */
+  mediaType?: string;
+}
+
+/**
+ * A pull error explained: its cause, the fix, and what the message revealed.
+ *
+ * @public
+ */
+export interface ClassifiedPullError {
+  category: PullErrorCategory;
+  /** One line, readable on its own. */
+  title: string;
+  /** Plain language: what happened and why. */
+  explanation: string;
+  fix: Fix;
+  confidence: ClassificationConfidence;
+  extracted: ExtractedPullErrorFacts;
+  /** Id of the rule that decided, for debugging and for the docs; absent when none matched. */
+  matchedRule?: string;
+  /**
+   * The catalogue key the title, explanation and fix come from. Usually the category; a check id
+   * when the message points at a narrower cause than its category (a missing layer blob, zstd
+   * layers under a Docker media type).
+   */
+  fixKey: FixKey;
+}
