@@ -16,5 +16,35 @@
 
 export interface Config {
   /** Configuration of the ECS deploy readiness plugin. */
-  ecsDeployReadiness?: {};
+  ecsDeployReadiness?: {
+    /** How the plugin reaches AWS. Credentials come from the `aws` section (integration-aws-node). */
+    aws?: {
+      /**
+       * Send every ECS, ECR and resource tagging API call to this endpoint instead of AWS, e.g.
+       * the local stand-in `http://127.0.0.1:4566` that `./scripts/start` runs. Omit for real AWS.
+       */
+      endpoint?: string;
+    };
+    /** How the image inspection engine reaches container registries. */
+    registries?: {
+      /**
+       * Base URLs for registry hosts, for mirrors and local stand-ins: requests for `docker.io`
+       * images go to `<url>/v2/...`. Keys are registry hosts (`docker.io`, `ghcr.io`).
+       */
+      endpoints?: { [host: string]: string };
+      /**
+       * Base URL of ECR's OCI Distribution API, with `{accountId}` and `{region}` placeholders.
+       * Only for local stand-ins; by default the ECR registry host itself.
+       */
+      ecrDistributionEndpoint?: string;
+      /**
+       * Registries (`host[:port]`) that may resolve to loopback, link-local or private addresses.
+       * Everything else on such addresses is refused, so registry references in task definitions
+       * cannot be used to reach internal services or cloud metadata.
+       */
+      allowedPrivateRegistries?: string[];
+      /** Registries (`host[:port]`) spoken to over plain HTTP. */
+      insecureRegistries?: string[];
+    };
+  };
 }

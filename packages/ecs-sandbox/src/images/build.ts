@@ -284,7 +284,11 @@ export function buildIndex(
  */
 export function buildMultiPlatformIndex(
   images: Array<{ platform: PlatformSpec; image: BuiltArtifact }>,
-  options: { provenance?: boolean } = {},
+  options: {
+    provenance?: boolean;
+    /** `oci` (default): an OCI image index; `docker`: a Docker manifest list. */
+    style?: MediaTypeStyle;
+  } = {},
 ): BuiltArtifact {
   const entries: IndexEntry[] = images.map(i => ({
     artifact: i.image,
@@ -302,7 +306,7 @@ export function buildMultiPlatformIndex(
       });
     }
   }
-  return buildIndex(entries, 'oci');
+  return buildIndex(entries, options.style ?? 'oci');
 }
 
 /** A Docker schema 1 manifest (unsigned form), as very old registries stored them. */

@@ -1,0 +1,191 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { writeFileSync } from 'fs';
+import { parseArgs } from 'util';
+import { stringify } from 'yaml';
+import { generateScenario } from './generate';
+import { ScenarioError } from './scenario/read';
+import { startSandbox } from './server/sandbox';
+
+const USAGE = `Usage:
+  ecs-sandbox serve --scenario <file> [--port 4566] [--host 127.0.0.1]
+                    [--latency-ms <ms>] [--jitter-ms <ms>]
+                    [--throttle-rate <per second> --throttle-burst <n>]
+  ecs-sandbox generate --services <n> --accounts <n> --regions <n> --images <n>
+                       [--seed <seed>] [--out <file>]
+
+serve     Serves the ECS, ECR and resource tagging APIs and the scenario's registries on one port.
+generate  Writes a large scenario for benchmarks: YAML to stdout, or to --out (JSON if the
+          name ends in .json, which loads much faster).
+`;
+
+class UsageError extends Error {}
+
+function int(
+  value: string | undefined,
+  name: string,
+  fallback?: number,
+): number {
+  if (value === undefined) {
+    if (fallback === undefined) throw new UsageError(`--${name} is required`);
+    return fallback;
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`--${name} must be a whole number, got '${value}'`);
+  return n;
+}
+
+function num(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(`--${name} must be a number ≥ 0, got '${value}'`);
+  return n;
+}
+
+async function serve(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      scenario: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'jitter-ms': { type: 'string' },
+      'throttle-rate': { type: 'string' },
+      'throttle-burst': { type: 'string' },
+    },
+  });
+  if (!values.scenario) throw new UsageError('--scenario is required');
+  const rate = num(values['throttle-rate'], 'throttle-rate');
+  const burst = num(values['throttle-burst'], 'throttle-burst');
+  const started = Date.now();
+  const sandbox = await startSandbox({
+    scenario: values.scenario,
+    port: int(values.port, 'port', 4566),
+    host: values.host ?? '127.0.0.1',
+    latencyMs: num(values['latency-ms'], 'latency-ms'),
+    jitterMs: num(values['jitter-ms'], 'jitter-ms'),
+    throttle:
+      rate !== undefined
+        ? { rate, burst: burst ?? Math.max(1, rate) }
+        : undefined,
+  });
+  const { world, url } = sandbox;
+  const services = [...world.ecs.values()].reduce(
+    (n, r) =>
+      n + [...r.clusters.values()].reduce((m, c) => m + c.services.size, 0),
+    0,
+  );
+  const lines = [
+    `ecs-sandbox listening on ${url} (loaded in ${Date.now() - started} ms)`,
+    `  scenario: ${values.scenario}: ${services} services, ${world.images.size} images`,
+    `  AWS endpoint (ECS, ECR, tagging): ${url}`,
+    ...[...world.accounts.values()].map(
+      a =>
+        `  account ${a.id}${a.name ? ` (${a.name})` : ''}: access key ${
+          a.accessKeyId ?? '(any)'
+        }${a.denyAccess ? ', denies access' : ''}; ECR registry ${url}/ecr/${
+          a.id
+        }/<region>`,
+    ),
+    ...[...world.registries.keys()].map(
+      h => `  registry ${h}: ${url}/registries/${h}`,
+    ),
+    'Press Ctrl+C to stop.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  await new Promise<void>(resolve => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      sandbox.stop().finally(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function generate(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      services: { type: 'string' },
+      accounts: { type: 'string' },
+      regions: { type: 'string' },
+      images: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  let document;
+  try {
+    document = generateScenario({
+      services: int(values.services, 'services'),
+      accounts: int(values.accounts, 'accounts'),
+      regions: int(values.regions, 'regions'),
+      images: int(values.images, 'images'),
+      seed: values.seed,
+    });
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError((e as Error).message);
+  }
+  const text = values.out?.endsWith('.json')
+    ? `${JSON.stringify(document, null, 1)}\n`
+    : stringify(document, { lineWidth: 0 });
+  if (values.out) writeFileSync(values.out, text);
+  else process.stdout.write(text);
+}
+
+/**
+ * Runs the `ecs-sandbox` command line. Resolves when the command is done (for `serve`: after
+ * Ctrl+C); sets `process.exitCode` on errors.
+ *
+ * @public
+ */
+export async function main(
+  argv: string[] = process.argv.slice(2),
+): Promise<void> {
+  const [command, ...args] = argv;
+  try {
+    if (command === 'serve') await serve(args);
+    else if (command === 'generate') generate(args);
+    else if (
+      !command ||
+      command === 'help' ||
+      command === '--help' ||
+      command === '-h'
+    ) {
+      process.stdout.write(USAGE);
+    } else throw new UsageError(`unknown command '${command}'`);
+  } catch (e) {
+    const known =
+      e instanceof UsageError ||
+      e instanceof ScenarioError ||
+      (e as any)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    process.stderr.write(
+      `ecs-sandbox: ${(e as Error).message}\n${
+        e instanceof UsageError ? `\n${USAGE}` : ''
+      }`,
+    );
+    if (!known && (e as any)?.code !== 'EADDRINUSE')
+      process.stderr.write(`${(e as Error).stack}\n`);
+    process.exitCode = 1;
+  }
+}
