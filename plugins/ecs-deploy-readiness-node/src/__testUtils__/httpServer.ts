@@ -1,0 +1,73 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import * as http from 'node:http';
+import { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A small HTTP server on 127.0.0.1 for tests (hostile registries, token services, auth fronts).
+ * `stop()` also destroys open connections, so servers that never answer stop at once.
+ */
+export interface TestHttpServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** `127.0.0.1:<port>` */
+  host: string;
+  port: number;
+  /** Requests received, in order (method and URL path with query). */
+  requests: Array<{
+    method: string;
+    url: string;
+    headers: http.IncomingHttpHeaders;
+  }>;
+  stop(): Promise<void>;
+}
+
+/** Starts a server on a free loopback port with the given handler. */
+export async function startHttpServer(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<TestHttpServer> {
+  const sockets = new Set<Socket>();
+  const requests: TestHttpServer['requests'] = [];
+  const server = http.createServer((req, res) => {
+    requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+    });
+    handler(req, res);
+  });
+  server.on('connection', socket => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    port,
+    requests,
+    stop: () =>
+      new Promise<void>(resolve => {
+        sockets.forEach(s => s.destroy());
+        server.close(() => resolve());
+      }),
+  };
+}

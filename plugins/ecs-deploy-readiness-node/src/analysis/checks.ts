@@ -1,0 +1,585 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  Finding,
+  FixVars,
+  MEDIA_TYPES,
+  Platform,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import { ArtifactKind, artifactKindOf, artifactLabel } from './artifacts';
+import {
+  ConfigDocument,
+  Descriptor,
+  IMAGE_CONFIG_MEDIA_TYPES,
+  IndexDocument,
+  ManifestDocument,
+  RegistryDocument,
+  Schema1Document,
+} from './documents';
+import { createFinding } from './findings';
+import {
+  LAYER_COMPRESSIONS,
+  LayerCompression,
+  LayerInfo,
+  classifyLayer,
+} from './layers';
+import {
+  describePlatform,
+  formatPlatform,
+  imageEntries,
+  isAttestationEntry,
+  platformMatches,
+  selectPlatformEntry,
+} from './platform';
+
+/**
+ * What the document checks know besides the documents.
+ *
+ * @public
+ */
+export interface CheckContext {
+  /** The platform the task runs on. Without it, platform checks are skipped. */
+  platform?: Platform;
+  /** `FARGATE`, `EC2` or `EXTERNAL`, when known. */
+  launchType?: string;
+  /** Fix variables of the reference (image, repository, registry…). */
+  vars?: FixVars;
+  /** Digest of the document being checked, for evidence. */
+  digest?: string;
+}
+
+/**
+ * The facts of one document that the checks use and that `analyze --json` prints.
+ *
+ * @public
+ */
+export interface DocumentFacts {
+  mediaType: string | null;
+  kind: RegistryDocument['kind'];
+  /** Image entries of an index, as `os/arch[/variant]`, in document order. */
+  platforms: string[];
+  /** Index entries that are attestation manifests. */
+  attestationCount: number;
+  /** Compressions of the image layers, in the order gzip, zstd, none. */
+  compressions: LayerCompression[];
+  mixedCompression: boolean;
+  /** Layers of a manifest (schema 1: `fsLayers`); null for an index or a config. */
+  layerCount: number | null;
+  /** `rootfs.diff_ids` of the config; null without a config. */
+  diffIdCount: number | null;
+  isImage: boolean;
+  schema1: boolean;
+  /** For a manifest that is not an image: what it holds. */
+  artifactKind: ArtifactKind | null;
+  artifactType: string | null;
+  configMediaType: string | null;
+  /** Distinct layer media types, in document order. */
+  layerMediaTypes: string[];
+  /** The platform the config declares, `os/arch[/variant]`. */
+  configPlatform: string | null;
+}
+
+interface ManifestShape {
+  layers: LayerInfo[];
+  imageLayers: LayerInfo[];
+  compressions: LayerCompression[];
+  countsByCompression: Partial<Record<LayerCompression, number>>;
+  isImage: boolean;
+  artifactKind: ArtifactKind | null;
+}
+
+function shapeOf(manifest: ManifestDocument): ManifestShape {
+  const layers = manifest.layers.map(l => classifyLayer(l.mediaType));
+  const imageLayers = layers.filter(l => l.class === 'image');
+  const countsByCompression: Partial<Record<LayerCompression, number>> = {};
+  for (const layer of imageLayers) {
+    const c = layer.compression!;
+    countsByCompression[c] = (countsByCompression[c] ?? 0) + 1;
+  }
+  const configType = manifest.config?.mediaType;
+  const configIsImage =
+    manifest.config !== undefined &&
+    (configType === undefined || IMAGE_CONFIG_MEDIA_TYPES.includes(configType));
+  // Runtimes go by the config and layer media types; an artifactType only decides when there
+  // are no layers to go by.
+  const isImage =
+    configIsImage &&
+    (imageLayers.length > 0 || (layers.length === 0 && !manifest.artifactType));
+  return {
+    layers,
+    imageLayers,
+    compressions: LAYER_COMPRESSIONS.filter(c => countsByCompression[c]),
+    countsByCompression,
+    isImage,
+    artifactKind: isImage ? null : artifactKindOf(manifest),
+  };
+}
+
+function distinct(values: Array<string | undefined>): string[] {
+  return [...new Set(values.filter((v): v is string => !!v))];
+}
+
+const EMPTY_FACTS: Omit<DocumentFacts, 'mediaType' | 'kind'> = {
+  platforms: [],
+  attestationCount: 0,
+  compressions: [],
+  mixedCompression: false,
+  layerCount: null,
+  diffIdCount: null,
+  isImage: false,
+  schema1: false,
+  artifactKind: null,
+  artifactType: null,
+  configMediaType: null,
+  layerMediaTypes: [],
+  configPlatform: null,
+};
+
+/**
+ * The facts of a document (and of its config, for a manifest).
+ *
+ * @public
+ */
+export function factsOf(
+  document: RegistryDocument,
+  config?: ConfigDocument,
+): DocumentFacts {
+  const base: DocumentFacts = {
+    mediaType: document.mediaType ?? null,
+    kind: document.kind,
+    ...EMPTY_FACTS,
+    diffIdCount: config ? config.diffIds?.length ?? 0 : null,
+    configPlatform: config ? formatPlatform(config.platform) : null,
+  };
+  switch (document.kind) {
+    case 'index':
+      return {
+        ...base,
+        platforms: imageEntries(document.manifests)
+          .filter(e => e.platform?.os || e.platform?.architecture)
+          .map(e => formatPlatform(e.platform!)),
+        attestationCount: document.manifests.filter(isAttestationEntry).length,
+        isImage: imageEntries(document.manifests).length > 0,
+        artifactType: document.artifactType ?? null,
+      };
+    case 'manifest': {
+      const shape = shapeOf(document);
+      return {
+        ...base,
+        compressions: shape.compressions,
+        mixedCompression: shape.compressions.length > 1,
+        layerCount: document.layers.length,
+        isImage: shape.isImage,
+        artifactKind: shape.artifactKind,
+        artifactType: document.artifactType ?? null,
+        configMediaType: document.config?.mediaType ?? null,
+        layerMediaTypes: distinct(document.layers.map(l => l.mediaType)),
+      };
+    }
+    case 'schema1':
+      return {
+        ...base,
+        // Schema 1 layers are always gzip-compressed tarballs.
+        compressions: document.layerDigests.length > 0 ? ['gzip'] : [],
+        layerCount: document.layerDigests.length,
+        isImage: true,
+        schema1: true,
+      };
+    case 'config':
+      return {
+        ...base,
+        diffIdCount: (config ?? document).diffIds?.length ?? 0,
+        configPlatform: formatPlatform((config ?? document).platform),
+      };
+    default:
+      return base;
+  }
+}
+
+function varsOf(ctx: CheckContext, extra: FixVars = {}): FixVars {
+  return {
+    ...ctx.vars,
+    ...(ctx.platform ? { platform: formatPlatform(ctx.platform) } : {}),
+    ...(ctx.launchType ? { launchType: ctx.launchType } : {}),
+    ...extra,
+  };
+}
+
+function documentEvidence(ctx: CheckContext): Record<string, unknown> {
+  return ctx.digest ? { digest: ctx.digest } : {};
+}
+
+/**
+ * Checks an index: attestation entries, an empty index, and (with a platform) whether the
+ * runtime finds an entry for it. Returns the entry the runtime would pull.
+ *
+ * @public
+ */
+export function checkIndex(
+  index: IndexDocument,
+  ctx: CheckContext,
+): { findings: Finding[]; selected?: Descriptor } {
+  const findings: Finding[] = [];
+  const facts = factsOf(index);
+  const evidence = {
+    ...documentEvidence(ctx),
+    mediaType: index.mediaType,
+    platforms: facts.platforms,
+    attestationCount: facts.attestationCount,
+    entryCount: index.manifests.length,
+  };
+  if (facts.attestationCount > 0) {
+    findings.push(
+      createFinding('attestation-in-index', {
+        title: `The index carries ${
+          facts.attestationCount
+        } attestation manifest${
+          facts.attestationCount === 1 ? '' : 's'
+        } (platform unknown/unknown); ECS skips ${
+          facts.attestationCount === 1 ? 'it' : 'them'
+        }, some older tools do not`,
+        evidence,
+        vars: varsOf(ctx),
+      }),
+    );
+  }
+  if (index.manifests.length === 0) {
+    findings.push(
+      createFinding('empty-image', {
+        title: 'The index lists no manifests: there is nothing to run',
+        evidence,
+        vars: varsOf(ctx),
+      }),
+    );
+    return { findings };
+  }
+  const images = imageEntries(index.manifests);
+  if (!ctx.platform) {
+    if (images.length === 0) {
+      findings.push(
+        createFinding('not-an-image', {
+          title:
+            'The index holds only attestations or artifacts, no runnable image',
+          evidence,
+          vars: varsOf(ctx),
+        }),
+      );
+    }
+    return { findings };
+  }
+  const selection = selectPlatformEntry(index.manifests, ctx.platform);
+  if (!selection) {
+    const wanted = describePlatform(ctx.platform);
+    findings.push(
+      createFinding('platform-missing', {
+        title: `No ${wanted} image in the index (it has ${
+          facts.platforms.length > 0
+            ? images
+                .filter(e => e.platform?.os || e.platform?.architecture)
+                .map(e => describePlatform(e.platform!))
+                .join(', ')
+            : 'no image entries'
+        })`,
+        evidence: {
+          ...evidence,
+          wanted,
+          osVersions: distinct(images.map(e => e.platform?.['os.version'])),
+        },
+        vars: varsOf(ctx),
+      }),
+    );
+    return { findings };
+  }
+  return { findings, selected: selection.entry };
+}
+
+/**
+ * Checks that the platform a config (or a schema 1 manifest) declares runs on the wanted one.
+ */
+function checkDeclaredPlatform(
+  declared: Partial<Platform>,
+  source: string,
+  ctx: CheckContext,
+): Finding[] {
+  if (!ctx.platform || platformMatches(ctx.platform, declared)) return [];
+  const wanted = describePlatform(ctx.platform);
+  const found = describePlatform(declared);
+  return [
+    createFinding('platform-missing', {
+      title: `The image is built for ${found}, but the task runs on ${wanted}`,
+      evidence: { ...documentEvidence(ctx), wanted, found, source },
+      vars: varsOf(ctx),
+    }),
+  ];
+}
+
+/**
+ * Checks an image config on its own: the platform it declares.
+ *
+ * @public
+ */
+export function checkConfig(
+  config: ConfigDocument,
+  ctx: CheckContext,
+): Finding[] {
+  return checkDeclaredPlatform(config.platform, 'config', ctx);
+}
+
+function notAnImage(
+  manifest: ManifestDocument,
+  shape: ManifestShape,
+  ctx: CheckContext,
+) {
+  const kind = shape.artifactKind ?? 'other';
+  const reason = !manifest.config
+    ? 'it has no config'
+    : `config ${manifest.config.mediaType ?? '(no media type)'}${
+        manifest.artifactType ? `, artifactType ${manifest.artifactType}` : ''
+      }`;
+  return createFinding('not-an-image', {
+    title: `The reference resolves to ${artifactLabel(
+      kind,
+    )}, not a runnable image (${reason})`,
+    evidence: {
+      ...documentEvidence(ctx),
+      artifactKind: kind,
+      artifactType: manifest.artifactType,
+      configMediaType: manifest.config?.mediaType,
+      layerMediaTypes: distinct(manifest.layers.map(l => l.mediaType)),
+      subject: manifest.subject?.digest,
+    },
+    vars: varsOf(ctx),
+  });
+}
+
+function compressionFindings(
+  shape: ManifestShape,
+  ctx: CheckContext,
+): Finding[] {
+  const findings: Finding[] = [];
+  const { compressions, countsByCompression } = shape;
+  const layerMediaTypes = distinct(shape.imageLayers.map(l => l.mediaType));
+  if (compressions.length > 1) {
+    const withZstd = compressions.includes('zstd');
+    findings.push(
+      createFinding('mixed-layer-compression', {
+        severity: withZstd ? 'blocking' : 'risk',
+        title: `Layers mix ${compressions
+          .map(c => `${countsByCompression[c]} ${c}`)
+          .join(' and ')}${
+          withZstd
+            ? ': ECS fails with "number of layers and diffIDs don\'t match"'
+            : ''
+        }`,
+        evidence: {
+          ...documentEvidence(ctx),
+          compressions,
+          countsByCompression,
+          layerMediaTypes,
+        },
+        vars: varsOf(ctx),
+      }),
+    );
+  }
+  const dockerZstd = shape.imageLayers.filter(l => l.dockerZstd).length;
+  if (dockerZstd > 0) {
+    findings.push(
+      createFinding('zstd-docker-media-type', {
+        title: `${dockerZstd} zstd layer${
+          dockerZstd === 1 ? ' uses' : 's use'
+        } the Docker v2 media type ${
+          MEDIA_TYPES.dockerLayerZstd
+        }, which runtimes do not recognise as a layer`,
+        evidence: {
+          ...documentEvidence(ctx),
+          dockerZstdLayers: dockerZstd,
+          layerMediaTypes,
+        },
+        vars: varsOf(ctx),
+      }),
+    );
+  } else if (
+    compressions.includes('zstd') &&
+    (ctx.launchType === 'EC2' || ctx.launchType === 'EXTERNAL')
+  ) {
+    findings.push(
+      createFinding('zstd-docker-media-type', {
+        severity: 'risk',
+        title: `zstd-compressed layers on the ${ctx.launchType} launch type: Docker Engine before 23.0 cannot unpack them`,
+        evidence: {
+          ...documentEvidence(ctx),
+          launchType: ctx.launchType,
+          zstdLayers: countsByCompression.zstd,
+          layerMediaTypes,
+        },
+        vars: varsOf(ctx),
+      }),
+    );
+  }
+  return findings;
+}
+
+/**
+ * Checks an image manifest, and its config when given: is it an image at all, layer media types
+ * and compression, emptiness, layers vs `rootfs.diff_ids`, and the config's platform.
+ *
+ * @public
+ */
+export function checkManifest(
+  manifest: ManifestDocument,
+  config: ConfigDocument | undefined,
+  ctx: CheckContext,
+): Finding[] {
+  const shape = shapeOf(manifest);
+  if (!shape.isImage) return [notAnImage(manifest, shape, ctx)];
+
+  const findings: Finding[] = [];
+  const unsupported = shape.layers.filter(l => l.class !== 'image');
+  if (unsupported.length > 0) {
+    const types = distinct(
+      unsupported.map(l => l.mediaType || '(no media type)'),
+    );
+    findings.push(
+      createFinding('unsupported-layer-media-type', {
+        title: `${unsupported.length} of ${
+          shape.layers.length
+        } layers have a media type no ECS runtime unpacks: ${types.join(', ')}`,
+        evidence: {
+          ...documentEvidence(ctx),
+          unsupportedMediaTypes: types,
+          unsupportedLayers: unsupported.length,
+          layerCount: shape.layers.length,
+          classes: distinct(unsupported.map(l => l.class)),
+        },
+        vars: varsOf(ctx),
+      }),
+    );
+  }
+  findings.push(...compressionFindings(shape, ctx));
+
+  const sizes = manifest.layers.map(l => l.size);
+  if (manifest.layers.length === 0 || sizes.every(s => s === 0)) {
+    findings.push(
+      createFinding('empty-image', {
+        title:
+          manifest.layers.length === 0
+            ? 'The image has no layers: there is no filesystem to start a container from'
+            : `All ${manifest.layers.length} layers are 0 bytes: the push did not upload the image`,
+        evidence: {
+          ...documentEvidence(ctx),
+          layerCount: manifest.layers.length,
+          layerSizes: sizes,
+        },
+        vars: varsOf(ctx),
+      }),
+    );
+  }
+
+  if (config) {
+    const diffIdCount = config.diffIds?.length ?? 0;
+    if (diffIdCount !== manifest.layers.length) {
+      findings.push(
+        createFinding('layer-diffid-mismatch', {
+          title: `The manifest lists ${manifest.layers.length} layers but the config has ${diffIdCount} diff_ids: "mismatched image rootfs and manifest layers"`,
+          evidence: {
+            ...documentEvidence(ctx),
+            layerCount: manifest.layers.length,
+            diffIdCount,
+            configDigest: manifest.config?.digest,
+          },
+          vars: varsOf(ctx),
+        }),
+      );
+    }
+    findings.push(...checkConfig(config, ctx));
+  }
+  return findings;
+}
+
+/**
+ * Checks a Docker schema 1 manifest: deprecated, and its `architecture` against the platform.
+ *
+ * @public
+ */
+export function checkSchema1(
+  doc: Schema1Document,
+  ctx: CheckContext,
+): Finding[] {
+  return [
+    createFinding('schema1-manifest', {
+      title:
+        'Docker schema 1 manifest: containerd 2.x and Docker 28.2+ refuse to pull it',
+      evidence: {
+        ...documentEvidence(ctx),
+        mediaType: doc.mediaType,
+        layerCount: doc.layerDigests.length,
+        architecture: doc.architecture,
+      },
+      vars: varsOf(ctx),
+    }),
+    ...(doc.architecture
+      ? checkDeclaredPlatform(
+          { os: 'linux', architecture: doc.architecture },
+          'schema1',
+          ctx,
+        )
+      : []),
+  ];
+}
+
+/**
+ * A finding for a document that is not a manifest, an index or a config.
+ *
+ * @public
+ */
+export function checkUnknown(
+  doc: { mediaType?: string; reason: string },
+  ctx: CheckContext,
+): Finding[] {
+  return [
+    createFinding('not-an-image', {
+      title: `The reference does not resolve to an image: ${doc.reason}`,
+      evidence: { ...documentEvidence(ctx), mediaType: doc.mediaType },
+      vars: varsOf(ctx),
+    }),
+  ];
+}
+
+/**
+ * Every check that can run on one document (and its config): the dispatcher that both the
+ * offline `analyze` command and the online inspection use.
+ *
+ * @public
+ */
+export function checkDocument(
+  document: RegistryDocument,
+  config: ConfigDocument | undefined,
+  ctx: CheckContext,
+): Finding[] {
+  switch (document.kind) {
+    case 'index':
+      return checkIndex(document, ctx).findings;
+    case 'manifest':
+      return checkManifest(document, config, ctx);
+    case 'schema1':
+      return checkSchema1(document, ctx);
+    case 'config':
+      return checkConfig(document, ctx);
+    default:
+      return checkUnknown(document, ctx);
+  }
+}

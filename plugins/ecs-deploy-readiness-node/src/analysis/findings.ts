@@ -1,0 +1,118 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  CheckId,
+  Finding,
+  FixVars,
+  Severity,
+  fixFor,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+
+/**
+ * The severity each check reports unless the evidence calls for another one (a mixed
+ * gzip/uncompressed image is a risk, mixed gzip/zstd is blocking).
+ *
+ * @public
+ */
+export const DEFAULT_SEVERITY: Readonly<Record<CheckId, Severity>> = {
+  'invalid-reference': 'blocking',
+  'repository-not-found': 'blocking',
+  'tag-not-found': 'blocking',
+  'platform-missing': 'blocking',
+  'mixed-layer-compression': 'blocking',
+  'zstd-docker-media-type': 'blocking',
+  'layer-diffid-mismatch': 'blocking',
+  'unsupported-layer-media-type': 'blocking',
+  'not-an-image': 'blocking',
+  'schema1-manifest': 'blocking',
+  'empty-image': 'blocking',
+  'missing-blob': 'blocking',
+  'mutable-tag-reference': 'risk',
+  'deployed-digest-missing': 'blocking',
+  'lifecycle-expires-in-use-image': 'risk',
+  'dockerhub-unauthenticated': 'risk',
+  'attestation-in-index': 'info',
+  unverifiable: 'risk',
+};
+
+/** What a check knows when it creates a finding. @public */
+export interface FindingInput {
+  title: string;
+  /** Plain JSON after serialisation: Dates become ISO strings, undefined fields are dropped. */
+  evidence: Record<string, unknown>;
+  /** Fix variables: the reference's, enriched with what the evidence adds. */
+  vars?: FixVars;
+  severity?: Severity;
+}
+
+/**
+ * Builds a finding with its fix from the catalogue. The one place findings are made, so every
+ * check has the same shape.
+ *
+ * @public
+ */
+export function createFinding(id: CheckId, input: FindingInput): Finding {
+  return {
+    id,
+    severity: input.severity ?? DEFAULT_SEVERITY[id],
+    title: input.title,
+    evidence: JSON.parse(JSON.stringify(input.evidence)),
+    fix: fixFor(id, input.vars ?? {}),
+  };
+}
+
+/**
+ * A digest short enough for a title: `sha256:` and 12 hex digits, then an ellipsis.
+ *
+ * @public
+ */
+export function shortDigest(digest: string): string {
+  return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
+}
+
+/**
+ * The overall state of an image or a task definition.
+ *
+ * @public
+ */
+export type ReadinessStatus = 'ready' | 'blocked' | 'at-risk' | 'unverifiable';
+
+/**
+ * `blocked` if any finding is blocking; otherwise `unverifiable` if the auditor could not read
+ * something; otherwise `at-risk` if any finding is a risk; otherwise `ready`.
+ *
+ * @public
+ */
+export function statusOf(findings: readonly Finding[]): ReadinessStatus {
+  if (findings.some(f => f.severity === 'blocking')) return 'blocked';
+  if (findings.some(f => f.id === 'unverifiable')) return 'unverifiable';
+  if (findings.some(f => f.severity === 'risk')) return 'at-risk';
+  return 'ready';
+}
+
+const SEVERITY_RANK: Record<Severity, number> = {
+  blocking: 0,
+  risk: 1,
+  info: 2,
+};
+
+/** Blocking first, then risks, then info; stable within a severity. @public */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],
+  );
+}

@@ -1,0 +1,114 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/**
+ * How a layer blob is compressed, read from its media type.
+ *
+ * @public
+ */
+export type LayerCompression = 'gzip' | 'zstd' | 'none';
+
+/** The order compressions are listed in. @public */
+export const LAYER_COMPRESSIONS: readonly LayerCompression[] = [
+  'gzip',
+  'zstd',
+  'none',
+];
+
+/**
+ * What a layer descriptor is:
+ * - `image`: a filesystem changeset (tar) a runtime can unpack, including Windows foreign /
+ *   non-distributable layers;
+ * - `attestation`: an in-toto statement (BuildKit provenance, SBOM attestations);
+ * - `encrypted`: an ocicrypt layer (`+encrypted`), which needs keys the ECS runtimes do not have;
+ * - `unknown`: anything else (signatures, chart tarballs, arbitrary artifact blobs…).
+ *
+ * @public
+ */
+export type LayerClass = 'image' | 'attestation' | 'encrypted' | 'unknown';
+
+/** @public */
+export interface LayerInfo {
+  mediaType: string;
+  class: LayerClass;
+  /** Set for `image` layers. */
+  compression?: LayerCompression;
+  /** Foreign (Docker) or non-distributable (OCI) layer: fetched from its `urls`, not the registry. */
+  foreign: boolean;
+  /** zstd under the Docker v2 media type `…docker.image.rootfs.diff.tar.zstd`, which no spec defines. */
+  dockerZstd: boolean;
+}
+
+const DOCKER_LAYER_PREFIX = 'application/vnd.docker.image.rootfs.';
+const OCI_LAYER_PREFIX = 'application/vnd.oci.image.layer.';
+
+function dockerLayer(mediaType: string, rest: string): LayerInfo | undefined {
+  const match = /^(foreign\.)?diff\.tar(?:\.(gzip|zstd))?$/.exec(rest);
+  if (!match) return undefined;
+  const compression = (match[2] as LayerCompression | undefined) ?? 'none';
+  return {
+    mediaType,
+    class: 'image',
+    compression,
+    foreign: match[1] !== undefined,
+    dockerZstd: compression === 'zstd',
+  };
+}
+
+function ociLayer(mediaType: string, rest: string): LayerInfo | undefined {
+  const match = /^(nondistributable\.)?v1\.tar((?:\+[a-z0-9.-]+)*)$/.exec(rest);
+  if (!match) return undefined;
+  const suffixes = match[2].split('+').filter(s => s.length > 0);
+  const foreign = match[1] !== undefined;
+  if (suffixes.includes('encrypted')) {
+    return { mediaType, class: 'encrypted', foreign, dockerZstd: false };
+  }
+  if (suffixes.length > 1) return undefined;
+  const compression = (suffixes[0] ?? 'none') as LayerCompression;
+  if (!LAYER_COMPRESSIONS.includes(compression)) return undefined;
+  return { mediaType, class: 'image', compression, foreign, dockerZstd: false };
+}
+
+/**
+ * Classifies a layer by its media type (OCI image-spec `layer.md`, Docker image manifest v2).
+ * Takes a normalised (lower-case, parameter-free) media type.
+ *
+ * @public
+ */
+export function classifyLayer(mediaType: string | undefined): LayerInfo {
+  const type = mediaType ?? '';
+  let info: LayerInfo | undefined;
+  if (type.startsWith(DOCKER_LAYER_PREFIX)) {
+    info = dockerLayer(type, type.slice(DOCKER_LAYER_PREFIX.length));
+  } else if (type.startsWith(OCI_LAYER_PREFIX)) {
+    info = ociLayer(type, type.slice(OCI_LAYER_PREFIX.length));
+  } else if (type.includes('in-toto')) {
+    info = {
+      mediaType: type,
+      class: 'attestation',
+      foreign: false,
+      dockerZstd: false,
+    };
+  }
+  return (
+    info ?? {
+      mediaType: type,
+      class: 'unknown',
+      foreign: false,
+      dockerZstd: false,
+    }
+  );
+}

@@ -1,0 +1,144 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { parseTaskDefinition } from './taskDefinition';
+
+const registerForm = {
+  family: 'web',
+  requiresCompatibilities: ['FARGATE'],
+  runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: 'LINUX' },
+  containerDefinitions: [
+    {
+      name: 'app',
+      image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2',
+      versionConsistency: 'disabled',
+    },
+    {
+      name: 'proxy',
+      image: 'nginx:1.27',
+      repositoryCredentials: {
+        credentialsParameter: 'arn:aws:secretsmanager:eu-west-1:1:secret:hub',
+      },
+    },
+  ],
+};
+
+describe('parseTaskDefinition', () => {
+  it('reads the register-task-definition form', () => {
+    const parsed = parseTaskDefinition(registerForm);
+    expect(parsed).toEqual({
+      ok: true,
+      taskDefinition: {
+        family: 'web',
+        revision: undefined,
+        taskDefinitionArn: undefined,
+        platform: { os: 'linux', architecture: 'arm64' },
+        platformSource: 'runtimePlatform',
+        compatibilities: ['FARGATE'],
+        launchType: 'FARGATE',
+        containers: [
+          {
+            name: 'app',
+            index: 0,
+            image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.2',
+            hasRepositoryCredentials: false,
+            versionConsistency: 'disabled',
+          },
+          {
+            name: 'proxy',
+            index: 1,
+            image: 'nginx:1.27',
+            hasRepositoryCredentials: true,
+          },
+        ],
+      },
+    });
+  });
+
+  it('unwraps the describe-task-definition output', () => {
+    const parsed = parseTaskDefinition({
+      taskDefinition: {
+        ...registerForm,
+        taskDefinitionArn: 'arn:aws:ecs:eu-west-1:1:task-definition/web:7',
+        revision: 7,
+        runtimePlatform: undefined,
+        requiresCompatibilities: undefined,
+        compatibilities: ['EC2'],
+      },
+    });
+    expect(parsed.ok && parsed.taskDefinition).toMatchObject({
+      revision: 7,
+      platform: { os: 'linux', architecture: 'amd64' },
+      platformSource: 'default',
+      launchType: 'EC2',
+    });
+  });
+
+  it('maps a Windows runtime platform to the build prefix', () => {
+    const parsed = parseTaskDefinition({
+      ...registerForm,
+      runtimePlatform: {
+        cpuArchitecture: 'X86_64',
+        operatingSystemFamily: 'WINDOWS_SERVER_2019_CORE',
+      },
+    });
+    expect(parsed.ok && parsed.taskDefinition.platform).toEqual({
+      os: 'windows',
+      architecture: 'amd64',
+      'os.version': '10.0.17763',
+    });
+  });
+
+  it('assumes EC2 risks when the task may run on EC2 or Fargate', () => {
+    const parsed = parseTaskDefinition({
+      ...registerForm,
+      requiresCompatibilities: ['FARGATE', 'EC2'],
+    });
+    expect(parsed.ok && parsed.taskDefinition.launchType).toBe('EC2');
+  });
+
+  it('keeps containers without an image, to report them', () => {
+    const parsed = parseTaskDefinition({
+      containerDefinitions: [{ name: 'x' }],
+    });
+    expect(parsed.ok && parsed.taskDefinition.containers).toEqual([
+      {
+        name: 'x',
+        index: 0,
+        image: undefined,
+        hasRepositoryCredentials: false,
+      },
+    ]);
+  });
+
+  it.each([
+    [[], /not a JSON object/],
+    [{ family: 'x' }, /containerDefinitions/],
+    [{ containerDefinitions: [] }, /empty/],
+    [{ containerDefinitions: ['x'] }, /not an object/],
+    [
+      {
+        containerDefinitions: [{}],
+        runtimePlatform: { cpuArchitecture: 'SPARC' },
+      },
+      /cpuArchitecture/,
+    ],
+  ])('says what is wrong with %j', (value, reason) => {
+    const parsed = parseTaskDefinition(value);
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.reason).toMatch(reason);
+  });
+});

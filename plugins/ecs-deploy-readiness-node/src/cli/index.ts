@@ -1,0 +1,262 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { Command, CommanderError } from 'commander';
+import { Readable, Writable } from 'stream';
+import { runAnalyze } from './commands/analyze';
+import { runCheckImage } from './commands/checkImage';
+import { runCheckTaskDefinition } from './commands/checkTaskDefinition';
+import { runClassify } from './commands/classify';
+import {
+  failOnOption,
+  launchTypeOption,
+  positiveIntegerOption,
+} from './commands/options';
+import { runPinDigests } from './commands/pinDigests';
+import { CliIo, InputError, processIo } from './io';
+import type { ImageInspector } from '../inspect';
+import { FailOn, Painter } from './output';
+import { RegistryCliOptions, createCliInspector } from './registry';
+
+export type { CliIo } from './io';
+
+const collect = (value: string, previous: string[] = []) => [
+  ...previous,
+  value,
+];
+
+function writableTo(write: (text: string) => void): Writable {
+  return new Writable({
+    write(chunk, _encoding, callback) {
+      write(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk));
+      callback();
+    },
+  });
+}
+
+async function withInspector(
+  options: RegistryCliOptions,
+  io: CliIo,
+  run: (inspector: ImageInspector) => Promise<number>,
+): Promise<number> {
+  const { inspector, close } = await createCliInspector(options, io);
+  try {
+    return await run(inspector);
+  } finally {
+    close();
+  }
+}
+
+function registryOptions(command: Command): Command {
+  return command
+    .option(
+      '--insecure-registry <host:port>',
+      'registry reached over plain HTTP and allowed at a private or loopback address (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--registry-endpoint <host=url>',
+      'serve a registry host from another base URL, e.g. a local stand-in (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--endpoint-url <url>',
+      'ECR API endpoint, for a local stand-in (else AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL)',
+    )
+    .option(
+      '--docker-config <file>',
+      'docker config.json whose "auths" give credentials for non-ECR registries',
+    )
+    .option('--concurrency <n>', 'most registry calls in flight at once', v =>
+      positiveIntegerOption('--concurrency', v),
+    )
+    .option(
+      '--timeout <ms>',
+      'time limit for one registry request, in milliseconds',
+      v => positiveIntegerOption('--timeout', v),
+    );
+}
+
+function outputOptions(command: Command): Command {
+  return command
+    .option('--json', 'print one JSON object for machines instead of the table')
+    .option(
+      '--fail-on <level>',
+      'exit 1 on: blocking (default), unverifiable (also when the registry could not be read), risk',
+      failOnOption,
+      'blocking' as FailOn,
+    );
+}
+
+/**
+ * Runs the `ecs-deploy-readiness` CLI with the given arguments (without `node` and the script)
+ * and returns its exit code: 0 no blocking finding, 1 blocking findings, 2 usage or input error.
+ * Everything it reads and writes goes through `io`, so tests run it in-process.
+ *
+ * @public
+ */
+export async function main(
+  argv: string[] = process.argv.slice(2),
+  io: CliIo = processIo(),
+): Promise<number> {
+  const painter = new Painter(
+    io.isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb',
+  );
+  let exitCode = 0;
+
+  const program = new Command('ecs-deploy-readiness')
+    .description(
+      'Finds, before a deploy, why Amazon ECS would fail to pull or start a container image.',
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: text => io.stdout(text),
+      writeErr: text => io.stderr(text),
+    })
+    .showHelpAfterError('(run with --help for usage)')
+    .allowExcessArguments(false);
+
+  outputOptions(
+    registryOptions(
+      program
+        .command('check-image')
+        .description(
+          "check an image reference in its registry for a task's platform",
+        )
+        .argument(
+          '<reference>',
+          'image reference, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4',
+        )
+        .option(
+          '--platform <os/arch[/variant]>',
+          'platform the task runs on',
+          'linux/amd64',
+        )
+        .option(
+          '--launch-type <type>',
+          'FARGATE, EC2 or EXTERNAL',
+          launchTypeOption,
+        )
+        .option(
+          '--deployed-digest <digest>',
+          'digest running tasks use, checked for deletion or archival (repeatable)',
+          collect,
+        )
+        .option(
+          '--with-credentials',
+          'the container has repositoryCredentials (private registry auth)',
+        ),
+    ),
+  ).action(async (reference: string, options) => {
+    exitCode = await withInspector(options, io, inspector =>
+      runCheckImage(reference, options, inspector, io, painter),
+    );
+  });
+
+  outputOptions(
+    registryOptions(
+      program
+        .command('check-task-definition')
+        .description(
+          'check every container image of a task definition JSON file',
+        )
+        .argument(
+          '<file>',
+          'register-task-definition input or describe-task-definition output ("-" for stdin)',
+        ),
+    ),
+  ).action(async (file: string, options) => {
+    exitCode = await withInspector(options, io, inspector =>
+      runCheckTaskDefinition(file, options, inspector, io, painter),
+    );
+  });
+
+  registryOptions(
+    program
+      .command('pin-digests')
+      .description(
+        'pin every tag-only image of a task definition to the digest it points at now',
+      )
+      .argument('<file>', 'task definition JSON file ("-" for stdin)')
+      .option('--write', 'rewrite the file in place instead of printing it'),
+  ).action(async (file: string, options) => {
+    exitCode = await withInspector(options, io, inspector =>
+      runPinDigests(file, options, inspector, io),
+    );
+  });
+
+  outputOptions(
+    program
+      .command('analyze')
+      .description('analyze a manifest or index file offline (no network)')
+      .requiredOption(
+        '--manifest <file>',
+        'manifest, index or config JSON ("-" for stdin)',
+      )
+      .option('--config <file>', 'the image config JSON of the manifest')
+      .option('--platform <os/arch[/variant]>', 'platform the task runs on')
+      .option(
+        '--launch-type <type>',
+        'FARGATE, EC2 or EXTERNAL',
+        launchTypeOption,
+      ),
+  ).action(async options => {
+    exitCode = await runAnalyze(options, io, painter);
+  });
+
+  program
+    .command('classify')
+    .description('classify a CannotPullContainerError message and show the fix')
+    .argument(
+      '[message]',
+      'the message, or "-" to read one message per line from standard input',
+    )
+    .option('--json', 'print one JSON object per message for machines')
+    .action(
+      async (message: string | undefined, options: { json?: boolean }) => {
+        exitCode = await runClassify({
+          message,
+          json: Boolean(options.json),
+          stdin: Readable.from(
+            (async function* stdin() {
+              yield await io.readStdin();
+            })(),
+          ),
+          stdout: writableTo(io.stdout),
+          stderr: writableTo(io.stderr),
+        });
+      },
+    );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof InputError) {
+      io.stderr(`error: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(
+      `error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 2;
+  }
+}

@@ -1,0 +1,166 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  Finding,
+  Platform,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import type {
+  DocumentFacts,
+  ReadinessStatus,
+  TagMutabilityVerdict,
+} from '../analysis';
+import type {
+  DocumentCache,
+  ImageDetails,
+  RegistryClientProvider,
+} from '../registry/types';
+
+/**
+ * A source of the current time (injected so lifecycle dates are testable).
+ *
+ * @public
+ */
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * How to build an {@link ImageInspector}.
+ *
+ * @public
+ */
+export interface ImageInspectorOptions {
+  /** Gives the registry client for each reference (ECR, Docker Hub, other OCI registries). */
+  registryClientProvider: RegistryClientProvider;
+  /**
+   * Content-addressed store for manifests and configs fetched by digest. Defaults to an
+   * in-memory cache that lives as long as the inspector.
+   */
+  documentCache?: DocumentCache;
+  /** Most registry calls in flight at once, over every inspection. Default 8. */
+  concurrency?: number;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** ECR pull-through cache rule prefixes in use, besides the well-known ones. */
+  pullThroughCachePrefixes?: string[];
+}
+
+/**
+ * What to inspect.
+ *
+ * @public
+ */
+export interface InspectImageRequest {
+  /** The image reference as written in the task definition. */
+  image: string;
+  /** The task's platform, as an object or `os/arch[/variant]`. Default: Fargate's linux/amd64. */
+  platform?: Platform | string;
+  /** Digests that running tasks use (DescribeTasks `containers[].imageDigest`). */
+  deployedDigests?: string[];
+  /** The container has `repositoryCredentials` (private registry or Docker Hub auth). */
+  hasRepositoryCredentials?: boolean;
+  /** `FARGATE`, `EC2` or `EXTERNAL`, when known. */
+  launchType?: string;
+  /** The container's `versionConsistency`; ECS's default is `enabled`. */
+  versionConsistency?: 'enabled' | 'disabled';
+}
+
+/**
+ * What the inspection saw, for display and for the JSON output.
+ *
+ * @public
+ */
+export interface InspectionFacts {
+  /** The parsed reference; absent when the reference is invalid. */
+  reference?: {
+    registry: string;
+    repository: string;
+    tag?: string;
+    digest?: string;
+    registryKind: string;
+  };
+  /** The platform checked, `os/arch[/variant]` (with the Windows build when there is one). */
+  platform: string;
+  /** Facts of the index the reference resolves to, when it is one. */
+  index?: DocumentFacts;
+  /** Facts of the manifest for the platform (or of the only manifest), with its config. */
+  manifest?: DocumentFacts;
+  /** What ECR DescribeImages says about the resolved image. */
+  registryImage?: Omit<ImageDetails, 'pushedAt' | 'lastRecordedPullTime'> & {
+    pushedAt?: string;
+    lastRecordedPullTime?: string;
+  };
+  /** Tag mutability verdict, for a reference by tag. */
+  tagMutability?: TagMutabilityVerdict;
+  /** Whether the repository has a lifecycle policy, when the registry says. */
+  hasLifecyclePolicy?: boolean;
+}
+
+/**
+ * The result of inspecting one image for one platform.
+ *
+ * @public
+ */
+export interface ImageInspection {
+  /** The reference as given. */
+  reference: string;
+  /** Digest the reference resolves to now (index or manifest). */
+  resolvedDigest?: string;
+  /** Digest of the manifest the runtime pulls for the platform. */
+  platformManifestDigest?: string;
+  /** The reference pinned to the resolved digest, `repo:tag@sha256:…`. */
+  pinnedReference?: string;
+  status: ReadinessStatus;
+  facts: InspectionFacts;
+  /** Blocking first, then risks, then info. */
+  findings: Finding[];
+}
+
+/**
+ * Options for inspecting every container of a task definition.
+ *
+ * @public
+ */
+export interface InspectTaskDefinitionOptions {
+  /** Digests running tasks use, by container name. */
+  deployedDigestsByContainer?: Record<string, string[]>;
+}
+
+/**
+ * The result of inspecting a task definition.
+ *
+ * @public
+ */
+export interface TaskDefinitionInspection {
+  family?: string;
+  revision?: number;
+  taskDefinitionArn?: string;
+  /** The platform every container was checked for. */
+  platform: string;
+  platformSource: 'runtimePlatform' | 'default';
+  launchType?: string;
+  status: ReadinessStatus;
+  containers: Array<{
+    name: string;
+    image?: string;
+    inspection?: ImageInspection;
+  }>;
+  /** Every container's findings, each with its `container` and `image`. */
+  findings: Finding[];
+  /** Set when the task definition itself could not be read. */
+  error?: string;
+}

@@ -1,0 +1,468 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  BatchCheckLayerAvailabilityCommand,
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  ECRServiceException,
+  GetAuthorizationTokenCommand,
+  GetLifecyclePolicyCommand,
+  ImageNotFoundException,
+  InvalidParameterException,
+  LifecyclePolicyNotFoundException,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
+import { mockClient } from 'aws-sdk-client-mock';
+import { buildImage } from 'ecs-sandbox/images';
+import {
+  MANIFEST_MEDIA_TYPES,
+  MEDIA_TYPES,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import { startHttpServer, TestHttpServer } from '../__testUtils__/httpServer';
+import { parseImageReference } from '../reference/parse';
+import { EcrRegistryClient } from './EcrRegistryClient';
+import { SafeHttpClient } from './http';
+import { RegistryError } from './types';
+
+const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+const ecrInfo = (() => {
+  const parsed = parseImageReference(`${HOST}/app`);
+  if (!parsed.ok || !parsed.reference.ecr) throw new Error('fixture');
+  return parsed.reference.ecr;
+})();
+const image = buildImage({ layers: [{ files: { a: '1' } }] });
+const MISSING = `sha256:${'0'.repeat(64)}`;
+
+const ecrMock = mockClient(ECRClient);
+
+function awsError(name: string, message = name): ECRServiceException {
+  return new ECRServiceException({
+    name,
+    $fault: 'client',
+    message,
+    $metadata: {},
+  });
+}
+
+function client(distributionBaseUrl?: string): EcrRegistryClient {
+  return new EcrRegistryClient({
+    registry: HOST,
+    ecr: ecrInfo,
+    client: new ECRClient({ region: 'eu-west-1' }),
+    http: new SafeHttpClient({
+      allowLoopback: true,
+      timeouts: { requestMs: 2000 },
+    }),
+    distributionBaseUrl,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<RegistryError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a RegistryError');
+    },
+    e => e,
+  );
+  expect(error).toBeInstanceOf(RegistryError);
+  return error;
+}
+
+beforeEach(() => ecrMock.reset());
+
+describe('EcrRegistryClient.getManifest', () => {
+  it('asks BatchGetImage for every manifest media type in the host account, and verifies the digest', async () => {
+    ecrMock.on(BatchGetImageCommand).resolves({
+      images: [
+        {
+          imageId: { imageTag: 'v1', imageDigest: image.manifest.digest },
+          imageManifest: image.manifest.data.toString('utf8'),
+          imageManifestMediaType: MEDIA_TYPES.ociManifest,
+        },
+      ],
+    });
+    const manifest = await client().getManifest('team/app', 'v1');
+    expect(manifest).toMatchObject({
+      digest: image.manifest.digest,
+      mediaType: MEDIA_TYPES.ociManifest,
+    });
+    expect(ecrMock.commandCalls(BatchGetImageCommand)[0].args[0].input).toEqual(
+      {
+        registryId: '123456789012',
+        repositoryName: 'team/app',
+        imageIds: [{ imageTag: 'v1' }],
+        acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
+      },
+    );
+  });
+
+  it('asks by digest and rejects content that does not match it', async () => {
+    ecrMock.on(BatchGetImageCommand).resolves({
+      images: [
+        {
+          imageId: { imageDigest: MISSING },
+          imageManifest: image.manifest.data.toString('utf8'),
+        },
+      ],
+    });
+    const error = await failure(client().getManifest('team/app', MISSING));
+    expect(error.kind).toBe('digest-mismatch');
+    expect(
+      ecrMock.commandCalls(BatchGetImageCommand)[0].args[0].input.imageIds,
+    ).toEqual([{ imageDigest: MISSING }]);
+  });
+
+  it.each([
+    ['ImageNotFound', 'manifest-not-found'],
+    ['ImageTagDoesNotMatchDigest', 'manifest-not-found'],
+    ['UpstreamAccessDenied', 'denied'],
+    ['UpstreamTooManyRequests', 'rate-limited'],
+  ] as const)('maps the failure %s to %s', async (failureCode, kind) => {
+    ecrMock.on(BatchGetImageCommand).resolves({
+      images: [],
+      failures: [
+        {
+          imageId: { imageTag: 'v9' },
+          failureCode,
+          failureReason: 'Requested image not found',
+        },
+      ],
+    });
+    const error = await failure(client().getManifest('team/app', 'v9'));
+    expect(error.kind).toBe(kind);
+    expect(error.status).toBe(failureCode);
+    expect(error.message).toContain('team/app:v9');
+  });
+
+  it.each([
+    [
+      'RepositoryNotFoundException',
+      new RepositoryNotFoundException({
+        message: "The repository with name 'x' does not exist",
+        $metadata: {},
+      }),
+      'repository-not-found',
+    ],
+    [
+      'AccessDeniedException',
+      awsError(
+        'AccessDeniedException',
+        'not authorized to perform: ecr:BatchGetImage',
+      ),
+      'denied',
+    ],
+    [
+      'ThrottlingException',
+      awsError('ThrottlingException', 'Rate exceeded'),
+      'throttled',
+    ],
+    [
+      'ExpiredTokenException',
+      awsError('ExpiredTokenException'),
+      'unauthorized',
+    ],
+    [
+      'ECONNREFUSED',
+      Object.assign(new Error('connect ECONNREFUSED'), {
+        code: 'ECONNREFUSED',
+      }),
+      'network',
+    ],
+    ['an unknown error', awsError('SomethingNew'), 'bad-response'],
+  ])('maps %s', async (_name, error, kind) => {
+    ecrMock.on(BatchGetImageCommand).rejects(error);
+    const mapped = await failure(client().getManifest('team/app', 'v1'));
+    expect(mapped.kind).toBe(kind);
+    expect(mapped.cause).toBe(error);
+  });
+
+  it('rejects a manifest that is not JSON', async () => {
+    ecrMock
+      .on(BatchGetImageCommand)
+      .resolves({ images: [{ imageId: {}, imageManifest: 'nope' }] });
+    expect((await failure(client().getManifest('team/app', 'v1'))).kind).toBe(
+      'bad-response',
+    );
+  });
+});
+
+describe('EcrRegistryClient.blobsExist', () => {
+  it('asks BatchCheckLayerAvailability in batches of 100', async () => {
+    const digests = Array.from(
+      { length: 150 },
+      (_, i) => `sha256:${i.toString(16).padStart(64, '0')}`,
+    );
+    ecrMock.on(BatchCheckLayerAvailabilityCommand).callsFake(input => ({
+      layers: input.layerDigests
+        .filter((d: string) => d !== digests[3] && d !== digests[120])
+        .map((d: string) => ({
+          layerDigest: d,
+          layerAvailability: d === digests[7] ? 'ARCHIVED' : 'AVAILABLE',
+        })),
+      failures: [digests[3], digests[120]]
+        .filter(d => input.layerDigests.includes(d))
+        .map(d => ({ layerDigest: d, failureCode: 'MissingLayerDigest' })),
+    }));
+    const exists = await client().blobsExist('team/app', digests);
+    const calls = ecrMock.commandCalls(BatchCheckLayerAvailabilityCommand);
+    expect(calls.map(c => c.args[0].input.layerDigests?.length)).toEqual([
+      100, 50,
+    ]);
+    expect(calls[0].args[0].input.registryId).toBe('123456789012');
+    expect(exists.size).toBe(150);
+    expect(
+      [...exists.entries()].filter(([, found]) => !found).map(([d]) => d),
+    ).toEqual([digests[3], digests[7], digests[120]]);
+  });
+});
+
+describe('EcrRegistryClient.getRepositoryInfo', () => {
+  it('reads tag mutability with exclusion filters and the lifecycle policy', async () => {
+    ecrMock.on(DescribeRepositoriesCommand).resolves({
+      repositories: [
+        {
+          repositoryName: 'team/app',
+          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+          imageTagMutabilityExclusionFilters: [
+            { filterType: 'WILDCARD', filter: 'latest' },
+          ],
+        },
+      ],
+    });
+    ecrMock
+      .on(GetLifecyclePolicyCommand)
+      .resolves({ lifecyclePolicyText: '{"rules":[]}' });
+    expect(await client().getRepositoryInfo('team/app')).toEqual({
+      tagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      exclusionFilters: [{ filterType: 'WILDCARD', filter: 'latest' }],
+      lifecyclePolicyText: '{"rules":[]}',
+    });
+  });
+
+  it('treats a missing lifecycle policy as none', async () => {
+    ecrMock.on(DescribeRepositoriesCommand).resolves({
+      repositories: [
+        { repositoryName: 'team/app', imageTagMutability: 'MUTABLE' },
+      ],
+    });
+    ecrMock.on(GetLifecyclePolicyCommand).rejects(
+      new LifecyclePolicyNotFoundException({
+        message: 'none',
+        $metadata: {},
+      }),
+    );
+    expect(await client().getRepositoryInfo('team/app')).toEqual({
+      tagMutability: 'MUTABLE',
+    });
+  });
+
+  it('reports a missing repository', async () => {
+    const missing = new RepositoryNotFoundException({
+      message: 'no',
+      $metadata: {},
+    });
+    ecrMock.on(DescribeRepositoriesCommand).rejects(missing);
+    ecrMock.on(GetLifecyclePolicyCommand).rejects(missing);
+    expect((await failure(client().getRepositoryInfo('team/app'))).kind).toBe(
+      'repository-not-found',
+    );
+  });
+});
+
+describe('EcrRegistryClient.describeImage and listImages', () => {
+  const pushedAt = new Date('2025-01-01T00:00:00Z');
+
+  it('describes an archived image, asking for every status', async () => {
+    ecrMock.on(DescribeImagesCommand).resolves({
+      imageDetails: [
+        {
+          imageDigest: image.manifest.digest,
+          imageTags: ['v1'],
+          imageSizeInBytes: 0,
+          imagePushedAt: pushedAt,
+          imageStatus: 'ARCHIVED',
+          imageManifestMediaType: MEDIA_TYPES.ociManifest,
+          artifactMediaType: MEDIA_TYPES.ociConfig,
+        },
+      ],
+    });
+    expect(
+      await client().describeImage('team/app', {
+        tag: 'v1',
+        digest: image.manifest.digest,
+      }),
+    ).toEqual({
+      digest: image.manifest.digest,
+      tags: ['v1'],
+      sizeInBytes: 0,
+      pushedAt,
+      status: 'ARCHIVED',
+      manifestMediaType: MEDIA_TYPES.ociManifest,
+      artifactMediaType: MEDIA_TYPES.ociConfig,
+    });
+    expect(
+      ecrMock.commandCalls(DescribeImagesCommand)[0].args[0].input,
+    ).toMatchObject({
+      registryId: '123456789012',
+      imageIds: [{ imageDigest: image.manifest.digest }],
+      filter: { imageStatus: 'ANY' },
+    });
+  });
+
+  it('gives undefined for an image ECR does not have', async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .rejects(new ImageNotFoundException({ message: 'no', $metadata: {} }));
+    expect(
+      await client().describeImage('team/app', { tag: 'gone' }),
+    ).toBeUndefined();
+  });
+
+  it('retries without the status filter where it is refused, and stops using it', async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .resolves({ imageDetails: [{ imageDigest: MISSING, imageTags: [] }] });
+    ecrMock
+      .on(DescribeImagesCommand, { filter: { imageStatus: 'ANY' } })
+      .rejects(
+        new InvalidParameterException({ message: 'filter', $metadata: {} }),
+      );
+    const c = client();
+    expect((await c.describeImage('team/app', { tag: 'v1' }))?.digest).toBe(
+      MISSING,
+    );
+    expect((await c.describeImage('team/app', { tag: 'v2' }))?.digest).toBe(
+      MISSING,
+    );
+    expect(
+      ecrMock
+        .commandCalls(DescribeImagesCommand)
+        .map(call => call.args[0].input.filter),
+    ).toEqual([{ imageStatus: 'ANY' }, undefined, undefined]);
+  });
+
+  it('lists every page of images', async () => {
+    ecrMock
+      .on(DescribeImagesCommand)
+      .resolvesOnce({
+        imageDetails: [{ imageDigest: 'sha256:a', imageTags: ['1'] }],
+        nextToken: 'p2',
+      })
+      .resolvesOnce({ imageDetails: [{ imageDigest: 'sha256:b' }] });
+    const images = await client().listImages('team/app');
+    expect(images.map(i => [i.digest, i.tags])).toEqual([
+      ['sha256:a', ['1']],
+      ['sha256:b', []],
+    ]);
+    expect(
+      ecrMock.commandCalls(DescribeImagesCommand)[1].args[0].input.nextToken,
+    ).toBe('p2');
+  });
+});
+
+describe('EcrRegistryClient.getBlob through the Distribution endpoint', () => {
+  let endpoint: TestHttpServer;
+  const config = image.blobs[0];
+  const password = 'ecr-password';
+
+  beforeEach(async () => {
+    endpoint = await startHttpServer((req, res) => {
+      const expected = `Basic ${Buffer.from(`AWS:${password}`).toString(
+        'base64',
+      )}`;
+      if (req.headers.authorization !== expected) {
+        res.writeHead(401, {
+          'www-authenticate': `Basic realm="${endpoint.url}/",service="ecr.amazonaws.com"`,
+        });
+        res.end(
+          '{"errors":[{"code":"DENIED","message":"Your authorization token has expired."}]}',
+        );
+        return;
+      }
+      if (
+        req.url ===
+        `/ecr/123456789012/eu-west-1/v2/team/app/blobs/${config.digest}`
+      ) {
+        res.end(config.data);
+        return;
+      }
+      res.writeHead(404);
+      res.end(
+        '{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to registry"}]}',
+      );
+    });
+  });
+
+  afterEach(async () => {
+    await endpoint.stop();
+  });
+
+  it('logs in with GetAuthorizationToken (AWS:<password>) once and reads the config', async () => {
+    ecrMock.on(GetAuthorizationTokenCommand).resolves({
+      authorizationData: [
+        {
+          authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'),
+          expiresAt: new Date(Date.now() + 12 * 3600_000),
+        },
+      ],
+    });
+    const c = client(`${endpoint.url}/ecr/123456789012/eu-west-1`);
+    expect(
+      (await c.getBlob('team/app', config.digest)).equals(config.data),
+    ).toBe(true);
+    expect(
+      (await c.getBlob('team/app', config.digest)).equals(config.data),
+    ).toBe(true);
+    expect(ecrMock.commandCalls(GetAuthorizationTokenCommand)).toHaveLength(1);
+    const missing = await failure(c.getBlob('team/app', MISSING));
+    expect(missing.kind).toBe('blob-not-found');
+    expect(missing.message).toContain(
+      'could not be read through the registry endpoint',
+    );
+  });
+
+  it('reports a rejected registry token as unauthorized', async () => {
+    ecrMock.on(GetAuthorizationTokenCommand).resolves({
+      authorizationData: [
+        { authorizationToken: Buffer.from('AWS:stale').toString('base64') },
+      ],
+    });
+    const error = await failure(
+      client(`${endpoint.url}/ecr/123456789012/eu-west-1`).getBlob(
+        'team/app',
+        config.digest,
+      ),
+    );
+    expect(error.kind).toBe('unauthorized');
+  });
+
+  it('reports a failed GetAuthorizationToken with its AWS error kind', async () => {
+    ecrMock
+      .on(GetAuthorizationTokenCommand)
+      .rejects(awsError('AccessDeniedException', 'ecr:GetAuthorizationToken'));
+    const error = await failure(
+      client(`${endpoint.url}/ecr/123456789012/eu-west-1`).getBlob(
+        'team/app',
+        config.digest,
+      ),
+    );
+    expect(error.kind).toBe('denied');
+    expect(error.message).toContain('GetAuthorizationToken');
+  });
+});

@@ -1,0 +1,540 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  BatchCheckLayerAvailabilityCommand,
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  DescribeImagesCommandInput,
+  DescribeImagesCommandOutput,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  GetLifecyclePolicyCommand,
+  ImageDetail,
+  ImageFailure,
+} from '@aws-sdk/client-ecr';
+import { MANIFEST_MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import { EcrRegistryInfo } from '../reference/types';
+import { assertDigest, isDigestReference, verifiedManifest } from './documents';
+import { SafeHttpClient } from './http';
+import { OciRegistryClient } from './OciRegistryClient';
+import { DEFAULT_CAPS, DEFAULT_TIMEOUTS, RegistryCaps } from './options';
+import {
+  FetchedManifest,
+  ImageDetails,
+  RegistryClient,
+  RegistryError,
+  RegistryErrorKind,
+  RepositoryInfo,
+  TagMutability,
+} from './types';
+
+/**
+ * Options of {@link EcrRegistryClient}.
+ *
+ * @public
+ */
+export interface EcrRegistryClientOptions {
+  /** The registry host, `<account>.dkr.ecr.<region>.amazonaws.com`. */
+  registry: string;
+  ecr: EcrRegistryInfo;
+  /** An ECR client for the registry's region, with the caller's credentials and endpoint. */
+  client: ECRClient;
+  /** HTTP layer for the Distribution endpoint (config blobs). */
+  http: SafeHttpClient;
+  /**
+   * Base URL of the registry's Distribution API, for config blobs; default `https://<registry>`.
+   * Override it for local stand-ins.
+   */
+  distributionBaseUrl?: string;
+  caps?: Pick<RegistryCaps, 'manifestBytes' | 'blobBytes'>;
+  /** Limit for one AWS API call, the SDK's retries included. Default 30 s. */
+  apiTimeoutMs?: number;
+}
+
+/** ECR allows 100 digests per BatchCheckLayerAvailability call. */
+const LAYER_BATCH = 100;
+const MAX_DESCRIBE_PAGES = 1000;
+const TOKEN_EXPIRY_MARGIN_MS = 60_000;
+
+const AWS_ERROR_KINDS: Record<string, RegistryErrorKind> = {
+  RepositoryNotFoundException: 'repository-not-found',
+  ImageNotFoundException: 'manifest-not-found',
+  ImageArchivedException: 'manifest-not-found',
+  LayersNotFoundException: 'blob-not-found',
+  AccessDeniedException: 'denied',
+  AccessDenied: 'denied',
+  KmsException: 'denied',
+  BlockedByOrganizationPolicyException: 'denied',
+  ThrottlingException: 'throttled',
+  Throttling: 'throttled',
+  ThrottledException: 'throttled',
+  TooManyRequestsException: 'throttled',
+  RequestLimitExceeded: 'throttled',
+  LimitExceededException: 'throttled',
+  SlowDown: 'throttled',
+  UnrecognizedClientException: 'unauthorized',
+  InvalidSignatureException: 'unauthorized',
+  SignatureDoesNotMatch: 'unauthorized',
+  ExpiredTokenException: 'unauthorized',
+  ExpiredToken: 'unauthorized',
+  InvalidClientTokenId: 'unauthorized',
+  CredentialsProviderError: 'unauthorized',
+  TimeoutError: 'timeout',
+  AbortError: 'timeout',
+  RequestTimeout: 'timeout',
+  RequestTimeoutException: 'timeout',
+  UnableToGetUpstreamImageException: 'network',
+  ServerException: 'network',
+  ServiceUnavailable: 'network',
+  ServiceUnavailableException: 'network',
+  InternalFailure: 'network',
+};
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+
+/**
+ * Maps an AWS SDK error to a RegistryError (RepositoryNotFoundException → repository-not-found,
+ * AccessDeniedException → denied, throttling → throttled, expired credentials → unauthorized…).
+ *
+ * @public
+ */
+export function awsRegistryError(
+  error: unknown,
+  registry: string,
+  action: string,
+): RegistryError {
+  if (error instanceof RegistryError) {
+    return error;
+  }
+  const err = error as { name?: string; code?: string; message?: string };
+  const name = err?.name ?? 'Error';
+  const code = err?.code;
+  let kind: RegistryErrorKind = AWS_ERROR_KINDS[name] ?? 'bad-response';
+  if (code === 'ETIMEDOUT') kind = 'timeout';
+  else if (code && NETWORK_CODES.has(code)) kind = 'network';
+  return new RegistryError(
+    kind,
+    `ECR ${action} failed on ${registry}: ${name}${
+      err?.message ? `: ${err.message}` : ''
+    }`,
+    { registry, status: code ?? name, cause: error },
+  );
+}
+
+function failureError(
+  failure: ImageFailure | undefined,
+  registry: string,
+  subject: string,
+): RegistryError {
+  const code = failure?.failureCode;
+  const kinds: Record<string, RegistryErrorKind> = {
+    ImageNotFound: 'manifest-not-found',
+    ImageTagDoesNotMatchDigest: 'manifest-not-found',
+    InvalidImageDigest: 'manifest-not-found',
+    InvalidImageTag: 'manifest-not-found',
+    MissingDigestAndTag: 'manifest-not-found',
+    ImageInaccessible: 'manifest-not-found',
+    UpstreamAccessDenied: 'denied',
+    KmsError: 'denied',
+    UpstreamTooManyRequests: 'rate-limited',
+    UpstreamUnavailable: 'network',
+  };
+  if (!code) {
+    return new RegistryError(
+      'bad-response',
+      `ECR returned neither ${subject} nor a failure`,
+      {
+        registry,
+      },
+    );
+  }
+  return new RegistryError(
+    kinds[code] ?? 'bad-response',
+    `${subject} not available on ${registry}: ${code}${
+      failure?.failureReason ? ` (${failure.failureReason})` : ''
+    }`,
+    { registry, status: code },
+  );
+}
+
+const TAG_MUTABILITY: readonly TagMutability[] = [
+  'MUTABLE',
+  'IMMUTABLE',
+  'MUTABLE_WITH_EXCLUSION',
+  'IMMUTABLE_WITH_EXCLUSION',
+];
+
+function toImageDetails(detail: ImageDetail): ImageDetails {
+  const details: ImageDetails = {
+    digest: detail.imageDigest ?? '',
+    tags: detail.imageTags ?? [],
+  };
+  if (detail.imageSizeInBytes !== undefined)
+    details.sizeInBytes = detail.imageSizeInBytes;
+  if (detail.imagePushedAt) details.pushedAt = detail.imagePushedAt;
+  if (detail.lastRecordedPullTime)
+    details.lastRecordedPullTime = detail.lastRecordedPullTime;
+  if (detail.imageStatus) details.status = detail.imageStatus;
+  if (detail.imageManifestMediaType)
+    details.manifestMediaType = detail.imageManifestMediaType;
+  if (detail.artifactMediaType)
+    details.artifactMediaType = detail.artifactMediaType;
+  return details;
+}
+
+/**
+ * A private ECR registry through the ECR API (`BatchGetImage` with every manifest media type,
+ * `BatchCheckLayerAvailability`, `DescribeRepositories`, `GetLifecyclePolicy`, `DescribeImages`),
+ * and through the registry's Distribution endpoint, authenticated with `GetAuthorizationToken`
+ * as docker does, for config blobs (the ECR API has no blob read).
+ *
+ * @public
+ */
+export class EcrRegistryClient implements RegistryClient {
+  readonly registry: string;
+  private readonly registryId: string;
+  private readonly client: ECRClient;
+  private readonly http: SafeHttpClient;
+  private readonly baseUrl: string;
+  private readonly caps: Required<
+    Pick<RegistryCaps, 'manifestBytes' | 'blobBytes'>
+  >;
+  private readonly apiTimeoutMs: number;
+  private token?: { username: string; password: string; expiresAt: number };
+  private tokenRequest?: Promise<{ username: string; password: string }>;
+  private distribution?: OciRegistryClient;
+  /** False once ECR refused the `imageStatus` filter (older API or a stand-in). */
+  private statusFilter = true;
+
+  constructor(options: EcrRegistryClientOptions) {
+    this.registry = options.registry;
+    this.registryId = options.ecr.accountId;
+    this.client = options.client;
+    this.http = options.http;
+    this.baseUrl = (
+      options.distributionBaseUrl ?? `https://${options.registry}`
+    ).replace(/\/+$/, '');
+    this.caps = {
+      manifestBytes: options.caps?.manifestBytes ?? DEFAULT_CAPS.manifestBytes,
+      blobBytes: options.caps?.blobBytes ?? DEFAULT_CAPS.blobBytes,
+    };
+    this.apiTimeoutMs = options.apiTimeoutMs ?? DEFAULT_TIMEOUTS.awsApiMs;
+  }
+
+  async getManifest(
+    repository: string,
+    reference: string,
+  ): Promise<FetchedManifest> {
+    const byDigest = isDigestReference(reference);
+    if (byDigest) assertDigest(reference, this.registry, 'manifest-not-found');
+    const subject = `the manifest ${repository}${
+      byDigest ? '@' : ':'
+    }${reference}`;
+    const output = await this.call(`BatchGetImage for ${subject}`, signal =>
+      this.client.send(
+        new BatchGetImageCommand({
+          registryId: this.registryId,
+          repositoryName: repository,
+          imageIds: [
+            byDigest ? { imageDigest: reference } : { imageTag: reference },
+          ],
+          acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    const image = output.images?.find(i => typeof i.imageManifest === 'string');
+    if (!image) {
+      throw failureError(output.failures?.[0], this.registry, subject);
+    }
+    const bytes = Buffer.from(image.imageManifest!, 'utf8');
+    if (bytes.length > this.caps.manifestBytes) {
+      throw new RegistryError(
+        'too-large',
+        `${subject} is ${bytes.length} bytes; the limit is ${this.caps.manifestBytes}`,
+        { registry: this.registry },
+      );
+    }
+    const claimed = image.imageId?.imageDigest;
+    return verifiedManifest({
+      bytes,
+      registry: this.registry,
+      repository,
+      reference,
+      declaredMediaType: image.imageManifestMediaType,
+      claimedDigest: claimed
+        ? { digest: claimed, source: "ECR's imageDigest" }
+        : undefined,
+    });
+  }
+
+  async getBlob(repository: string, digest: string): Promise<Buffer> {
+    this.distribution ??= new OciRegistryClient({
+      registry: this.registry,
+      baseUrl: this.baseUrl,
+      http: this.http,
+      caps: this.caps,
+      credentialsFor: () => this.authorizationToken(),
+    });
+    try {
+      return await this.distribution.getBlob(repository, digest);
+    } catch (error) {
+      const cause =
+        error instanceof RegistryError
+          ? error
+          : awsRegistryError(error, this.registry, 'GetAuthorizationToken');
+      throw new RegistryError(
+        cause.kind,
+        `the blob ${repository}@${digest} could not be read through the registry endpoint ${this.baseUrl}: ${cause.message}`,
+        { registry: this.registry, status: cause.status, cause },
+      );
+    }
+  }
+
+  async blobsExist(
+    repository: string,
+    digests: string[],
+  ): Promise<Map<string, boolean>> {
+    const unique = [...new Set(digests)];
+    const result = new Map(unique.map(d => [d, false] as [string, boolean]));
+    for (let i = 0; i < unique.length; i += LAYER_BATCH) {
+      const batch = unique.slice(i, i + LAYER_BATCH);
+      const output = await this.call(
+        `BatchCheckLayerAvailability in ${repository}`,
+        signal =>
+          this.client.send(
+            new BatchCheckLayerAvailabilityCommand({
+              registryId: this.registryId,
+              repositoryName: repository,
+              layerDigests: batch,
+            }),
+            { abortSignal: signal },
+          ),
+      );
+      for (const layer of output.layers ?? []) {
+        if (layer.layerDigest && result.has(layer.layerDigest)) {
+          result.set(
+            layer.layerDigest,
+            layer.layerAvailability === 'AVAILABLE',
+          );
+        }
+      }
+    }
+    return result;
+  }
+
+  async getRepositoryInfo(repository: string): Promise<RepositoryInfo> {
+    const [described, lifecyclePolicyText] = await Promise.all([
+      this.call(`DescribeRepositories for ${repository}`, signal =>
+        this.client.send(
+          new DescribeRepositoriesCommand({
+            registryId: this.registryId,
+            repositoryNames: [repository],
+          }),
+          { abortSignal: signal },
+        ),
+      ),
+      this.call(`GetLifecyclePolicy for ${repository}`, signal =>
+        this.client
+          .send(
+            new GetLifecyclePolicyCommand({
+              registryId: this.registryId,
+              repositoryName: repository,
+            }),
+            { abortSignal: signal },
+          )
+          .then(
+            out => out.lifecyclePolicyText,
+            error => {
+              if ((error as Error)?.name === 'LifecyclePolicyNotFoundException')
+                return undefined;
+              throw error;
+            },
+          ),
+      ),
+    ]);
+    const repo =
+      described.repositories?.find(r => r.repositoryName === repository) ??
+      described.repositories?.[0];
+    if (!repo) {
+      throw new RegistryError(
+        'repository-not-found',
+        `repository ${repository} not found on ${this.registry}`,
+        {
+          registry: this.registry,
+        },
+      );
+    }
+    const mutability =
+      TAG_MUTABILITY.find(m => m === repo.imageTagMutability) ?? 'UNKNOWN';
+    const info: RepositoryInfo = { tagMutability: mutability };
+    const filters = repo.imageTagMutabilityExclusionFilters ?? [];
+    if (filters.length > 0) {
+      info.exclusionFilters = filters.map(f => ({
+        filterType: f.filterType ?? 'WILDCARD',
+        filter: f.filter ?? '',
+      }));
+    }
+    if (lifecyclePolicyText) info.lifecyclePolicyText = lifecyclePolicyText;
+    return info;
+  }
+
+  async describeImage(
+    repository: string,
+    reference: { tag?: string; digest?: string },
+  ): Promise<ImageDetails | undefined> {
+    const imageId = reference.digest
+      ? { imageDigest: reference.digest }
+      : reference.tag && { imageTag: reference.tag };
+    if (!imageId) return undefined;
+    try {
+      const output = await this.describeImages(
+        `DescribeImages for ${repository}`,
+        {
+          registryId: this.registryId,
+          repositoryName: repository,
+          imageIds: [imageId],
+        },
+      );
+      const detail = output.imageDetails?.[0];
+      return detail ? toImageDetails(detail) : undefined;
+    } catch (error) {
+      if (
+        error instanceof RegistryError &&
+        error.status === 'ImageNotFoundException'
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async listImages(repository: string): Promise<ImageDetails[]> {
+    const images: ImageDetails[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_DESCRIBE_PAGES; page++) {
+      const output = await this.describeImages(
+        `DescribeImages for ${repository}`,
+        {
+          registryId: this.registryId,
+          repositoryName: repository,
+          maxResults: 1000,
+          nextToken,
+        },
+      );
+      images.push(...(output.imageDetails ?? []).map(toImageDetails));
+      nextToken = output.nextToken;
+      if (!nextToken) break;
+    }
+    return images;
+  }
+
+  /** DescribeImages asking for every image status (archived too), without the filter where refused. */
+  private async describeImages(
+    action: string,
+    input: DescribeImagesCommandInput,
+  ): Promise<DescribeImagesCommandOutput> {
+    const send = (withFilter: boolean) =>
+      this.call(action, signal =>
+        this.client.send(
+          new DescribeImagesCommand(
+            withFilter ? { ...input, filter: { imageStatus: 'ANY' } } : input,
+          ),
+          { abortSignal: signal },
+        ),
+      );
+    if (!this.statusFilter) return send(false);
+    try {
+      return await send(true);
+    } catch (error) {
+      const status = error instanceof RegistryError ? error.status : undefined;
+      if (
+        status !== 'InvalidParameterException' &&
+        status !== 'ValidationException'
+      )
+        throw error;
+      this.statusFilter = false;
+      return send(false);
+    }
+  }
+
+  /** The Distribution API login, as `docker login` gets it: `AWS:<password>` from GetAuthorizationToken. */
+  private async authorizationToken(): Promise<{
+    username: string;
+    password: string;
+  }> {
+    if (this.token && this.token.expiresAt > Date.now()) {
+      return this.token;
+    }
+    this.tokenRequest ??= this.call('GetAuthorizationToken', signal =>
+      this.client.send(new GetAuthorizationTokenCommand({}), {
+        abortSignal: signal,
+      }),
+    )
+      .then(output => {
+        const data = output.authorizationData?.[0];
+        const decoded = Buffer.from(
+          data?.authorizationToken ?? '',
+          'base64',
+        ).toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon < 0) {
+          throw new RegistryError(
+            'bad-response',
+            'GetAuthorizationToken returned no usable token',
+            {
+              registry: this.registry,
+            },
+          );
+        }
+        const expiresAt =
+          (data?.expiresAt?.getTime() ?? Date.now() + 3_600_000) -
+          TOKEN_EXPIRY_MARGIN_MS;
+        this.token = {
+          username: decoded.slice(0, colon),
+          password: decoded.slice(colon + 1),
+          expiresAt,
+        };
+        return this.token;
+      })
+      .finally(() => {
+        this.tokenRequest = undefined;
+      });
+    return this.tokenRequest;
+  }
+
+  /** One AWS call with a time limit, its errors mapped. */
+  private async call<T>(
+    action: string,
+    send: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await send(AbortSignal.timeout(this.apiTimeoutMs));
+    } catch (error) {
+      throw awsRegistryError(error, this.registry, action);
+    }
+  }
+}
