@@ -30,15 +30,19 @@ export class Limiter {
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) {
+    if (this.active < this.limit) {
+      this.active += 1;
+    } else {
+      // Wait for a finishing task to hand over its slot; `active` stays counted meanwhile, so
+      // a caller arriving between the hand-over and this task's start cannot slip in.
       await new Promise<void>(resolve => this.waiting.push(resolve));
     }
-    this.active += 1;
     try {
       return await task();
     } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
     }
   }
 }
