@@ -29,7 +29,7 @@ pg_major() { basename "$(dirname "$(pg_bin)")"; }
 # Everything the test suites need: the Debian packages and the running services, exported as
 # environment variables that the tests read.
 setup_test_services() {
-  ensure_debian_packages postgresql docker-registry chromium chromium-driver
+  ensure_debian_packages postgresql docker-registry apache2-utils chromium chromium-driver
   step "start PostgreSQL on 127.0.0.1:$PG_PORT" start_postgres
   local major
   major="$(pg_major)"
@@ -37,5 +37,6 @@ setup_test_services() {
   export BACKSTAGE_TEST_DISABLE_DOCKER=1
   export ECS_READINESS_TEST_POSTGRES="postgresql://postgres@127.0.0.1:$PG_PORT"
   export ECS_READINESS_DOCKER_REGISTRY_BIN="$(command -v docker-registry)"
+  export ECS_READINESS_HTPASSWD_BIN="$(command -v htpasswd)"
   export ECS_READINESS_CHROMIUM_BIN="$(command -v chromium)"
 }

@@ -33,15 +33,19 @@
  * (`apt-get install -y docker-registry`; ./scripts/test installs it). Storage is a temporary
  * directory with deletes enabled and no blob descriptor cache, so deleted blobs are really gone.
  *
- * Auth: the registry's own htpasswd auth needs bcrypt hashes, which Node cannot make without a
- * package, and its token auth needs X.509-signed JWTs. So auth is enforced by a front (a Node
- * reverse proxy) that behaves as registries do on the wire: `401` with
- * `WWW-Authenticate: Basic realm=…`, or `WWW-Authenticate: Bearer realm="<front>/token",
- * service=…,scope="repository:<name>:pull"` and a token endpoint that issues scoped, expiring
- * tokens (optionally requiring Basic credentials), and a Distribution API error body.
+ * Basic auth is the registry's own htpasswd auth, with a bcrypt file made by `htpasswd -B`
+ * (`$ECS_READINESS_HTPASSWD_BIN` or `/usr/bin/htpasswd`, Debian's apache2-utils, which
+ * ./scripts/test installs); a second registry process without auth serves the same storage as
+ * `directUrl`, for pushing fixtures.
+ *
+ * Token auth: the registry's own token auth needs X.509-signed JWTs, so it is enforced by a front
+ * (a Node reverse proxy) that behaves as registries do on the wire: `401` with
+ * `WWW-Authenticate: Bearer realm="<front>/token",service=…,scope="repository:<name>:pull"`, a
+ * token endpoint that issues scoped, expiring tokens (optionally requiring Basic credentials),
+ * and a Distribution API error body.
  */
 
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -82,6 +86,20 @@ export interface DockerRegistry {
 
 const DEFAULT_BIN = '/usr/bin/docker-registry';
 
+/** A bcrypt htpasswd line for the registry's own basic auth. */
+function htpasswdLine(username: string, password: string): string {
+  const bin = process.env.ECS_READINESS_HTPASSWD_BIN || '/usr/bin/htpasswd';
+  if (!existsSync(bin)) {
+    throw new Error(
+      `htpasswd not found at ${bin}: install it with 'apt-get install -y apache2-utils' ` +
+        'or set ECS_READINESS_HTPASSWD_BIN (./scripts/test does both)',
+    );
+  }
+  return execFileSync(bin, ['-Bbn', username, password], {
+    encoding: 'utf8',
+  }).trim();
+}
+
 function registryBinary(): string {
   const bin = process.env.ECS_READINESS_DOCKER_REGISTRY_BIN || DEFAULT_BIN;
   if (!existsSync(bin)) {
@@ -116,6 +134,7 @@ async function waitUntilReady(
   url: string,
   child: ChildProcess,
   stderr: () => string,
+  readyStatus: number,
 ): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -126,7 +145,7 @@ async function waitUntilReady(
     }
     try {
       const response = await fetch(url);
-      if (response.status === 200) return;
+      if (response.status === readyStatus) return;
     } catch {
       // not listening yet
     }
@@ -139,12 +158,16 @@ async function waitUntilReady(
 
 async function spawnRegistry(
   dir: string,
+  htpasswdFile?: string,
 ): Promise<{ child: ChildProcess; url: string }> {
   const bin = registryBinary();
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const config = join(dir, `config-${attempt}.yml`);
+    const config = join(
+      dir,
+      `config-${htpasswdFile ? 'auth-' : ''}${attempt}.yml`,
+    );
     await writeFile(
       config,
       [
@@ -164,6 +187,14 @@ async function spawnRegistry(
         'http:',
         `  addr: 127.0.0.1:${port}`,
         `  secret: ${randomBytes(16).toString('hex')}`,
+        ...(htpasswdFile
+          ? [
+              'auth:',
+              '  htpasswd:',
+              '    realm: ecs-readiness-test-registry',
+              `    path: ${htpasswdFile}`,
+            ]
+          : []),
         '',
       ].join('\n'),
     );
@@ -183,7 +214,12 @@ async function spawnRegistry(
     });
     const url = `http://127.0.0.1:${port}`;
     try {
-      await waitUntilReady(`${url}/v2/`, child, () => stderr);
+      await waitUntilReady(
+        `${url}/v2/`,
+        child,
+        () => stderr,
+        htpasswdFile ? 401 : 200,
+      );
       return { child, url };
     } catch (error) {
       lastError = error;
@@ -256,7 +292,7 @@ async function startAuthFront(
 ): Promise<TestHttpServer> {
   const target = new URL(directUrl);
   const tokens = new Map<string, { scopes: string[]; expiresAt: number }>();
-  const { basicAuth, tokenAuth } = options;
+  const { tokenAuth } = options;
   const service = tokenAuth?.service ?? 'test-registry';
   let front: TestHttpServer | undefined = undefined;
   front = await startHttpServer((req, res) => {
@@ -301,17 +337,6 @@ async function startAuthFront(
       return;
     }
 
-    if (basicAuth) {
-      const given = basicCredentials(req);
-      if (
-        !given ||
-        given.username !== basicAuth.username ||
-        given.password !== basicAuth.password
-      ) {
-        unauthorized(res, 'Basic realm="ecs-readiness-test-registry"');
-        return;
-      }
-    }
     if (tokenAuth) {
       const bearer = /^Bearer\s+(.+)$/i.exec(
         req.headers.authorization ?? '',
@@ -355,12 +380,36 @@ export async function startDockerRegistry(
     throw error;
   }
   const { child, url: directUrl } = spawned;
+  const children = [child];
+  const stopChildren = async () => {
+    for (const c of children) {
+      c.kill('SIGTERM');
+      if (!(await waitForExit(c, 5000))) {
+        c.kill('SIGKILL');
+        await waitForExit(c, 5000);
+      }
+    }
+  };
   const tokenRequests: DockerRegistry['tokenRequests'] = [];
-  const front =
-    options.basicAuth || options.tokenAuth
-      ? await startAuthFront(directUrl, options, tokenRequests)
-      : undefined;
-  const url = front?.url ?? directUrl;
+  let front: TestHttpServer | undefined;
+  let url = directUrl;
+  try {
+    if (options.basicAuth) {
+      const file = join(dir, 'htpasswd');
+      const { username, password } = options.basicAuth;
+      await writeFile(file, `${htpasswdLine(username, password)}\n`);
+      const authed = await spawnRegistry(dir, file);
+      children.push(authed.child);
+      url = authed.url;
+    } else if (options.tokenAuth) {
+      front = await startAuthFront(directUrl, options, tokenRequests);
+      url = front.url;
+    }
+  } catch (error) {
+    await stopChildren();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
     host: new URL(url).host,
@@ -368,11 +417,7 @@ export async function startDockerRegistry(
     tokenRequests,
     async stop() {
       await front?.stop();
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 5000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5000);
-      }
+      await stopChildren();
       await rm(dir, { recursive: true, force: true });
     },
   };
