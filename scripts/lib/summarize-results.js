@@ -26,14 +26,21 @@ for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
   // Jest's --json report; other runners write the same three counters.
   passed += report.numPassedTests ?? report.passed ?? 0;
   failed += report.numFailedTests ?? report.failed ?? 0;
-  skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0) + (report.skipped ?? 0);
+  skipped +=
+    (report.numPendingTests ?? 0) +
+    (report.numTodoTests ?? 0) +
+    (report.skipped ?? 0);
   brokenSuites += report.numRuntimeErrorTestSuites ?? 0;
 }
 
-if (brokenSuites > 0) console.error(`${brokenSuites} test suite(s) failed to run`);
+if (brokenSuites > 0)
+  console.error(`${brokenSuites} test suite(s) failed to run`);
 for (const name of failedChecks) console.error(`check failed: ${name}`);
 if (passed + failed === 0) console.error('no test was run');
 
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-const ok = failed === 0 && brokenSuites === 0 && failedChecks.length === 0 && passed > 0;
+console.log(
+  `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`,
+);
+const ok =
+  failed === 0 && brokenSuites === 0 && failedChecks.length === 0 && passed > 0;
 process.exit(ok ? 0 : 1);

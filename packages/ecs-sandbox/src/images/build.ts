@@ -161,7 +161,11 @@ export function buildImage(spec: ImageSpec): BuiltArtifact {
     layers: layers.map(l => descriptor(l.blob)),
     ...(spec.annotations ? { annotations: spec.annotations } : {}),
   });
-  return { manifest, blobs: [config, ...layers.map(l => l.blob)], children: [] };
+  return {
+    manifest,
+    blobs: [config, ...layers.map(l => l.blob)],
+    children: [],
+  };
 }
 
 export function descriptor(
@@ -216,7 +220,9 @@ export function buildAttestation(subject: BuiltArtifact): BuiltArtifact {
     config: descriptor(config),
     layers: [
       descriptor(statement, {
-        annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' },
+        annotations: {
+          'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2',
+        },
       }),
     ],
   });
@@ -235,7 +241,10 @@ export function buildArtifact(spec: {
     spec.configMediaType ?? MEDIA_TYPES.ociEmpty,
   );
   const layers = spec.layers.map(l =>
-    blobOf(Buffer.isBuffer(l.content) ? l.content : Buffer.from(l.content), l.mediaType),
+    blobOf(
+      Buffer.isBuffer(l.content) ? l.content : Buffer.from(l.content),
+      l.mediaType,
+    ),
   );
   const manifest = manifestOf({
     schemaVersion: 2,
@@ -263,7 +272,9 @@ export function buildIndex(
   const manifest = manifestOf({
     schemaVersion: 2,
     mediaType:
-      style === 'docker' ? MEDIA_TYPES.dockerManifestList : MEDIA_TYPES.ociIndex,
+      style === 'docker'
+        ? MEDIA_TYPES.dockerManifestList
+        : MEDIA_TYPES.ociIndex,
     manifests: entries.map(e =>
       descriptor(e.artifact.manifest, {
         ...(e.platform ? { platform: e.platform } : {}),
@@ -316,7 +327,9 @@ export function buildSchema1(spec: {
   architecture?: string;
   layers: LayerSpec[];
 }): BuiltArtifact {
-  const layers = spec.layers.map(l => buildLayer({ ...l, compression: 'gzip' }, 'docker'));
+  const layers = spec.layers.map(l =>
+    buildLayer({ ...l, compression: 'gzip' }, 'docker'),
+  );
   const manifest = manifestOf({
     schemaVersion: 1,
     mediaType: MEDIA_TYPES.dockerManifestV1,
@@ -340,7 +353,8 @@ export function flatten(artifact: BuiltArtifact): {
   const blobs = new Map<string, Blob>();
   const visit = (a: BuiltArtifact) => {
     a.children.forEach(visit);
-    if (!manifests.some(m => m.digest === a.manifest.digest)) manifests.push(a.manifest);
+    if (!manifests.some(m => m.digest === a.manifest.digest))
+      manifests.push(a.manifest);
     for (const b of a.blobs) blobs.set(b.digest, b);
   };
   visit(artifact);

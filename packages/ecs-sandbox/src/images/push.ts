@@ -43,7 +43,9 @@ export async function pushArtifact(
   artifact: BuiltArtifact,
   options: PushOptions,
 ): Promise<string> {
-  const base = `${options.registryUrl.replace(/\/$/, '')}/v2/${options.repository}`;
+  const base = `${options.registryUrl.replace(/\/$/, '')}/v2/${
+    options.repository
+  }`;
   const headers: Record<string, string> = options.authorization
     ? { authorization: options.authorization }
     : {};
@@ -59,7 +61,10 @@ export async function pushArtifact(
       await fetch(`${base}/blobs/uploads/`, { method: 'POST', headers }),
       `start upload of ${blob.digest}`,
     );
-    const location = new URL(start.headers.get('location')!, options.registryUrl);
+    const location = new URL(
+      start.headers.get('location')!,
+      options.registryUrl,
+    );
     location.searchParams.set('digest', blob.digest);
     await checked(
       await fetch(location, {
@@ -91,11 +96,15 @@ export async function deleteBlob(
   options: Omit<PushOptions, 'tag'>,
   digest: string,
 ): Promise<void> {
-  const url = `${options.registryUrl.replace(/\/$/, '')}/v2/${options.repository}/blobs/${digest}`;
+  const url = `${options.registryUrl.replace(/\/$/, '')}/v2/${
+    options.repository
+  }/blobs/${digest}`;
   await checked(
     await fetch(url, {
       method: 'DELETE',
-      headers: options.authorization ? { authorization: options.authorization } : {},
+      headers: options.authorization
+        ? { authorization: options.authorization }
+        : {},
     }),
     `delete of blob ${digest}`,
   );
@@ -106,11 +115,15 @@ export async function deleteManifest(
   options: Omit<PushOptions, 'tag'>,
   digest: string,
 ): Promise<void> {
-  const url = `${options.registryUrl.replace(/\/$/, '')}/v2/${options.repository}/manifests/${digest}`;
+  const url = `${options.registryUrl.replace(/\/$/, '')}/v2/${
+    options.repository
+  }/manifests/${digest}`;
   await checked(
     await fetch(url, {
       method: 'DELETE',
-      headers: options.authorization ? { authorization: options.authorization } : {},
+      headers: options.authorization
+        ? { authorization: options.authorization }
+        : {},
     }),
     `delete of manifest ${digest}`,
   );

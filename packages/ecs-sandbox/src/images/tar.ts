@@ -36,7 +36,10 @@ function header(entry: TarEntry, size: number): Buffer {
   if (isDir && !name.endsWith('/')) name += '/';
   let prefix = '';
   if (Buffer.byteLength(name) > 100) {
-    const cut = name.lastIndexOf('/', name.length - 2 > 154 ? 154 : name.length - 2);
+    const cut = name.lastIndexOf(
+      '/',
+      name.length - 2 > 154 ? 154 : name.length - 2,
+    );
     prefix = name.slice(0, cut);
     name = name.slice(cut + 1);
     if (Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155) {
