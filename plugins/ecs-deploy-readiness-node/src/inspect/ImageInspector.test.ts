@@ -20,7 +20,12 @@ import {
   buildMultiPlatformIndex,
 } from 'ecs-sandbox/images';
 import { MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
-import { RegistryError, RegistryClientProvider } from '../registry/types';
+import { InMemoryDocumentCache } from '../registry/cache';
+import {
+  DocumentCache,
+  RegistryError,
+  RegistryClientProvider,
+} from '../registry/types';
 import { FakeRegistryClient } from './__testUtils__/FakeRegistryClient';
 import { ImageInspector } from './ImageInspector';
 
@@ -295,15 +300,11 @@ describe('ImageInspector.inspectImage', () => {
       expect(registry.maxInFlight).toBeGreaterThan(1);
     });
 
-    it('takes child manifests and configs from the document cache, never the reference itself', async () => {
+    it('reads documents from the document cache, and asks the registry whether a digest still exists', async () => {
       const registry = new FakeRegistryClient('registry.example.com');
       const index = multiArch(['amd64'], false);
       registry.push('app', index, 'v1');
-      const store = new Map<string, Buffer>();
-      const cache = {
-        get: async (d: string) => store.get(d),
-        set: async (d: string, b: Buffer) => void store.set(d, b),
-      };
+      const cache = new InMemoryDocumentCache();
       const make = () =>
         ImageInspector.create({
           registryClientProvider: { forReference: () => registry },
@@ -311,13 +312,61 @@ describe('ImageInspector.inspectImage', () => {
         });
       await make().inspectImage({ image: 'registry.example.com/app:v1' });
       expect(registry.calls.getManifest).toBe(2);
-      registry.deleteManifest('app', index.manifest.digest);
-      const second = await make().inspectImage({
-        image: `registry.example.com/app@${index.manifest.digest}`,
-      });
-      expect(registry.calls.getManifest).toBe(3);
       expect(registry.calls.getBlob).toBe(1);
-      expect(summary(second.findings)).toEqual(['tag-not-found:blocking']);
+
+      // Another audit: the pinned index exists, so its content and its children come from cache.
+      const pinned = `registry.example.com/app@${index.manifest.digest}`;
+      const ready = await make().inspectImage({ image: pinned });
+      expect(ready.status).toBe('ready');
+      expect(registry.calls.manifestExists).toBe(1);
+      expect(registry.calls.getManifest).toBe(2);
+      expect(registry.calls.getBlob).toBe(1);
+
+      // The image is deleted: the cache still holds it, the registry says it is gone.
+      registry.deleteManifest('app', index.manifest.digest);
+      const gone = await make().inspectImage({
+        image: pinned,
+        deployedDigests: [index.manifest.digest],
+      });
+      expect(registry.calls.manifestExists).toBe(3);
+      expect(registry.calls.getManifest).toBe(2);
+      expect(summary(gone.findings)).toEqual([
+        'tag-not-found:blocking',
+        'deployed-digest-missing:blocking',
+      ]);
+      expect(gone.findings[0].title).toBe(
+        `Digest ${index.manifest.digest.slice(
+          0,
+          19,
+        )}… not found in registry.example.com/app`,
+      );
+    });
+
+    it('treats a corrupt cache entry as a miss, and keeps working when the cache fails', async () => {
+      const registry = new FakeRegistryClient('registry.example.com');
+      const image = buildImage({ layers: [layer('a')] });
+      const digest = registry.push('app', image, 'v1');
+      const configDigest = image.manifest.json.config.digest;
+      const cache = new InMemoryDocumentCache();
+      await cache.set(digest, Buffer.from('{"schemaVersion":2}'));
+      await cache.set(configDigest, Buffer.from('tampered'));
+      const inspect = (documentCache: DocumentCache) =>
+        ImageInspector.create({
+          registryClientProvider: { forReference: () => registry },
+          documentCache,
+        }).inspectImage({ image: `registry.example.com/app@${digest}` });
+
+      const result = await inspect(cache);
+      expect(result).toMatchObject({ status: 'ready', findings: [] });
+      expect(registry.calls.getManifest).toBe(1);
+      expect(registry.calls.getBlob).toBe(1);
+      expect((await cache.get(digest))?.equals(image.manifest.data)).toBe(true);
+
+      const down = async () => {
+        throw new Error('db down');
+      };
+      const broken = await inspect({ get: down, set: down });
+      expect(broken).toMatchObject({ status: 'ready', findings: [] });
     });
   });
 

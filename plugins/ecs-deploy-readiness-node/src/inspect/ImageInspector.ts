@@ -55,14 +55,14 @@ import {
 } from '../reference';
 import type { ImageReference } from '../reference/types';
 import { InMemoryDocumentCache } from '../registry/cache';
+import { RegistryError } from '../registry/types';
 import type {
-  DocumentCache,
-  FetchedManifest,
   ImageDetails,
   RegistryClient,
   RegistryClientProvider,
   RepositoryInfo,
 } from '../registry/types';
+import { DocumentReader } from './documentReader';
 import { Limiter, Memo } from './limiter';
 import { InspectionStage, findingForRegistryError } from './registryFindings';
 import {
@@ -114,13 +114,18 @@ function referenceKey(ref: ImageReference): string {
  * requested by many services is inspected once (in-flight work is shared). Create one inspector
  * per audit run: what it remembers about tags lives as long as the instance.
  *
+ * The inspector's `documentCache` is the engine's only document cache, and it is read for
+ * content only: whether a digest still exists (a digest-pinned reference, a deployed digest, a
+ * layer) is always asked of the registry (`manifestExists`, `blobsExist`), at most once per
+ * audit when the provider is an audit provider.
+ *
  * Never throws for bad input or registry failures: they become findings.
  *
  * @public
  */
 export class ImageInspector {
   private readonly provider: RegistryClientProvider;
-  private readonly cache: DocumentCache;
+  private readonly documents: DocumentReader;
   private readonly limiter: Limiter;
   private readonly clock: Clock;
   private readonly parseOptions: ParseImageReferenceOptions;
@@ -137,8 +142,11 @@ export class ImageInspector {
 
   private constructor(options: ImageInspectorOptions) {
     this.provider = options.registryClientProvider;
-    this.cache = options.documentCache ?? new InMemoryDocumentCache();
     this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.documents = new DocumentReader(
+      options.documentCache ?? new InMemoryDocumentCache(),
+      this.limiter,
+    );
     this.clock = options.clock ?? { now: () => new Date() };
     this.parseOptions = {
       pullThroughCachePrefixes: options.pullThroughCachePrefixes,
@@ -409,7 +417,11 @@ export class ImageInspector {
     const client = this.clientFor(ref, vars);
     if (!client.ok) return { ok: false, finding: client.finding };
     const fetched = await attempt(() =>
-      this.fetchManifest(client.value, ref.repository, ref.tag ?? 'latest'),
+      this.documents.manifest(
+        client.value,
+        ref.repository,
+        ref.tag ?? 'latest',
+      ),
     );
     if (!fetched.ok) {
       return {
@@ -512,39 +524,25 @@ export class ImageInspector {
   }
 
   /**
-   * Fetches a manifest and caches it by digest. `fromCache` lets a manifest fetched by digest come
-   * from the cache: used for the children of an index, never for the reference itself, whose
-   * existence in the registry is what the check is about.
+   * Asks the registry whether the repository still holds the manifest `digest` (never a cache),
+   * and throws the same `manifest-not-found` RegistryError a failed fetch gives when it does not,
+   * so a missing digest reads the same whichever call found it.
    */
-  private async fetchManifest(
-    client: RegistryClient,
-    repository: string,
-    reference: string,
-    fromCache = false,
-  ): Promise<FetchedManifest> {
-    if (fromCache) {
-      const cached = await this.cache.get(reference);
-      if (cached) return { digest: reference, bytes: cached };
-    }
-    const fetched = await this.limiter.run(() =>
-      client.getManifest(repository, reference),
-    );
-    await this.cache.set(fetched.digest, fetched.bytes);
-    return fetched;
-  }
-
-  private async fetchBlob(
+  private async requireManifest(
     client: RegistryClient,
     repository: string,
     digest: string,
-  ) {
-    const cached = await this.cache.get(digest);
-    if (cached) return cached;
-    const bytes = await this.limiter.run(() =>
-      client.getBlob(repository, digest),
+  ): Promise<void> {
+    const exists = await this.limiter.run(() =>
+      client.manifestExists(repository, digest),
     );
-    await this.cache.set(digest, bytes);
-    return bytes;
+    if (!exists) {
+      throw new RegistryError(
+        'manifest-not-found',
+        `the manifest ${repository}@${digest} does not exist on ${client.registry}`,
+        { registry: client.registry },
+      );
+    }
   }
 
   /**
@@ -565,13 +563,18 @@ export class ImageInspector {
       );
       return state;
     };
-    const top = await attempt(() =>
-      this.fetchManifest(
+    // A pinned digest's content never changes and may come from the document cache; whether the
+    // repository still holds it is the registry's to say.
+    const top = await attempt(async () => {
+      if (ref.digest) {
+        await this.requireManifest(client, ref.repository, ref.digest);
+      }
+      return this.documents.manifest(
         client,
         ref.repository,
         ref.digest ?? ref.tag ?? 'latest',
-      ),
-    );
+      );
+    });
     if (!top.ok) return fail(top.error, 'manifest', ref.digest);
     state.resolved = true;
     state.resolvedDigest = top.value.digest;
@@ -623,7 +626,7 @@ export class ImageInspector {
         return state;
       }
       const child = await attempt(() =>
-        this.fetchManifest(client, ref.repository, selected.digest!, true),
+        this.documents.manifest(client, ref.repository, selected.digest!),
       );
       if (!child.ok)
         return fail(child.error, 'platform-manifest', selected.digest);
@@ -724,7 +727,7 @@ export class ImageInspector {
     const configDigest = doc.config?.digest;
     if (configDigest && blobsPresent.get(configDigest) !== false) {
       const bytes = await attempt(() =>
-        this.fetchBlob(client, ref.repository, configDigest),
+        this.documents.blob(client, ref.repository, configDigest),
       );
       if (!bytes.ok) {
         fail(bytes.error, 'config', configDigest);
@@ -858,6 +861,7 @@ export class ImageInspector {
             vars: findingVars,
           }),
         ];
+        // ECR: DescribeImages also tells an ARCHIVED or ACTIVATING image, which cannot be pulled.
         if (client.describeImage) {
           const details = await attempt(() =>
             this.limiter.run(() =>
@@ -887,14 +891,16 @@ export class ImageInspector {
           }
           if (!details.ok) return missing('no longer exists in the registry');
         }
-        const fetched = await attempt(() =>
-          this.limiter.run(() => client.getManifest(ref.repository, digest)),
+        // Registries without DescribeImages (and an image it did not list) are asked directly;
+        // never a cache, which would still hold a deleted image's manifest.
+        const exists = await attempt(() =>
+          this.requireManifest(client, ref.repository, digest),
         );
-        if (fetched.ok) return [];
-        return isNotFound(fetched.error)
+        if (exists.ok) return [];
+        return isNotFound(exists.error)
           ? missing('no longer exists in the registry')
           : [
-              findingForRegistryError(fetched.error, 'deployed-digest', {
+              findingForRegistryError(exists.error, 'deployed-digest', {
                 reference: ref,
                 vars: findingVars,
                 digest,

@@ -47,8 +47,11 @@ export interface ImageInspectorOptions {
   /** Gives the registry client for each reference (ECR, Docker Hub, other OCI registries). */
   registryClientProvider: RegistryClientProvider;
   /**
-   * Content-addressed store for manifests and configs fetched by digest. Defaults to an
-   * in-memory cache that lives as long as the inspector.
+   * Content-addressed store for manifests and configs fetched by digest: the engine's only
+   * document cache (registry clients and providers keep none). Pass a persistent one to share it
+   * across audits. It is read for content only; whether a digest still exists in its repository
+   * is always asked of the registry. Defaults to an in-memory cache that lives as long as the
+   * inspector.
    */
   documentCache?: DocumentCache;
   /** Most registry calls in flight at once, over every inspection. Default 8. */

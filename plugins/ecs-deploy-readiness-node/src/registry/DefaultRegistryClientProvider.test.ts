@@ -20,7 +20,7 @@ import { buildImage } from 'ecs-sandbox/images';
 import { startHttpServer, TestHttpServer } from '../__testUtils__/httpServer';
 import { parseImageReference } from '../reference/parse';
 import { ImageReference } from '../reference/types';
-import { CachingRegistryClient, InMemoryDocumentCache } from './cache';
+import { CachingRegistryClient } from './cache';
 import { DefaultRegistryClientProvider } from './DefaultRegistryClientProvider';
 import { EcrRegistryClient } from './EcrRegistryClient';
 import { distributionBaseUrl, OciRegistryClient } from './OciRegistryClient';
@@ -152,16 +152,15 @@ describe('DefaultRegistryClientProvider', () => {
     expect(credentialsFor).toHaveBeenCalledWith('docker.io');
   });
 
-  it('shares the document cache, and gives audit-scoped clients per audit', async () => {
-    const cache = new InMemoryDocumentCache();
-    const provider = new DefaultRegistryClientProvider({ cache });
+  it('gives the registry client itself, and audit-scoped memo clients per audit', async () => {
+    const provider = new DefaultRegistryClientProvider();
     const reference = ref('ghcr.io/org/app:1');
     const client = provider.forReference(reference);
-    expect(client).toBeInstanceOf(CachingRegistryClient);
+    expect(client).toBeInstanceOf(OciRegistryClient);
     expect(provider.forReference(reference)).toBe(client);
     const audit = provider.forAudit();
     expect(audit.forReference(reference)).toBeInstanceOf(CachingRegistryClient);
-    expect(audit.forReference(reference)).not.toBe(client);
+    expect(audit.forReference(reference)).toBe(audit.forReference(reference));
     expect(provider.forAudit().forReference(reference)).not.toBe(
       audit.forReference(reference),
     );

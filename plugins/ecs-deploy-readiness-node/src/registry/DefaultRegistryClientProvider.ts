@@ -17,7 +17,7 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EcrRegistryInfo, ImageReference } from '../reference/types';
 import { CredentialsFor } from './auth';
-import { AuditRegistryClientProvider, CachingRegistryClient } from './cache';
+import { AuditRegistryClientProvider } from './cache';
 import { EcrRegistryClient } from './EcrRegistryClient';
 import { ResolveHost, SafeHttpClient } from './http';
 import { distributionBaseUrl, OciRegistryClient } from './OciRegistryClient';
@@ -26,7 +26,7 @@ import {
   RegistryCaps,
   RegistryTimeouts,
 } from './options';
-import { DocumentCache, RegistryClient, RegistryClientProvider } from './types';
+import { RegistryClient, RegistryClientProvider } from './types';
 
 /**
  * Options of {@link DefaultRegistryClientProvider}.
@@ -50,11 +50,6 @@ export interface DefaultRegistryClientProviderOptions
   timeouts?: RegistryTimeouts;
   caps?: RegistryCaps;
   /**
-   * Content-addressed cache of documents fetched by digest, shared by every client (and by
-   * {@link DefaultRegistryClientProvider.forAudit}).
-   */
-  cache?: DocumentCache;
-  /**
    * Base URLs that serve a registry's Distribution API, by registry host, e.g.
    * `{ 'docker.io': 'http://127.0.0.1:4566/registries/docker.io' }` (requests go to `${base}/v2/…`).
    */
@@ -76,7 +71,6 @@ export interface DefaultRegistryClientProviderOptions
 export class DefaultRegistryClientProvider implements RegistryClientProvider {
   private readonly http: SafeHttpClient;
   private readonly raw = new Map<string, RegistryClient>();
-  private readonly wrapped = new Map<string, RegistryClient>();
   private readonly ecrClients = new Map<string, ECRClient>();
 
   constructor(
@@ -93,29 +87,23 @@ export class DefaultRegistryClientProvider implements RegistryClientProvider {
     });
   }
 
-  /** The client for the reference's registry, with the shared document cache when configured. */
+  /**
+   * The client for the reference's registry. Every answer is the registry's: the provider keeps
+   * no documents (the inspector's `documentCache` does) and remembers nothing.
+   */
   forReference(reference: ImageReference): RegistryClient {
-    const inner = this.rawClient(reference);
-    if (!this.options.cache) {
-      return inner;
-    }
-    let client = this.wrapped.get(inner.registry);
-    if (!client) {
-      client = new CachingRegistryClient(inner, { cache: this.options.cache });
-      this.wrapped.set(inner.registry, client);
-    }
-    return client;
+    return this.rawClient(reference);
   }
 
   /**
-   * A provider for one audit: it remembers tag lookups and other changing answers for the audit's
-   * life only, and shares the document cache. Create one per audit.
+   * A provider for one audit: it remembers every answer (tag lookups, manifest and blob
+   * existence, documents, repository and image facts) for the audit's life only. Create one per
+   * audit.
    */
   forAudit(): RegistryClientProvider {
-    return new AuditRegistryClientProvider(
-      { forReference: reference => this.rawClient(reference) },
-      this.options.cache,
-    );
+    return new AuditRegistryClientProvider({
+      forReference: reference => this.rawClient(reference),
+    });
   }
 
   /** Closes idle connections. */

@@ -202,6 +202,102 @@ describe('EcrRegistryClient.getManifest', () => {
   });
 });
 
+describe('EcrRegistryClient.manifestExists', () => {
+  it('asks BatchGetImage by digest, and reads an ImageNotFound failure as absent', async () => {
+    ecrMock
+      .on(BatchGetImageCommand, {
+        imageIds: [{ imageDigest: image.manifest.digest }],
+      })
+      .resolves({
+        images: [
+          {
+            imageId: { imageDigest: image.manifest.digest },
+            imageManifest: image.manifest.data.toString('utf8'),
+          },
+        ],
+      })
+      .on(BatchGetImageCommand, { imageIds: [{ imageDigest: MISSING }] })
+      .resolves({
+        images: [],
+        failures: [
+          {
+            imageId: { imageDigest: MISSING },
+            failureCode: 'ImageNotFound',
+            failureReason: 'Requested image not found',
+          },
+        ],
+      });
+    expect(
+      await client().manifestExists('team/app', image.manifest.digest),
+    ).toBe(true);
+    expect(await client().manifestExists('team/app', MISSING)).toBe(false);
+    expect(
+      ecrMock.commandCalls(BatchGetImageCommand).map(c => c.args[0].input),
+    ).toEqual([
+      {
+        registryId: '123456789012',
+        repositoryName: 'team/app',
+        imageIds: [{ imageDigest: image.manifest.digest }],
+        acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
+      },
+      {
+        registryId: '123456789012',
+        repositoryName: 'team/app',
+        imageIds: [{ imageDigest: MISSING }],
+        acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
+      },
+    ]);
+  });
+
+  it('throws repository-not-found for a repository that does not exist', async () => {
+    ecrMock.on(BatchGetImageCommand).rejects(
+      new RepositoryNotFoundException({
+        message: "The repository with name 'team/gone' does not exist",
+        $metadata: {},
+      }),
+    );
+    const error = await failure(
+      client().manifestExists('team/gone', image.manifest.digest),
+    );
+    expect(error.kind).toBe('repository-not-found');
+  });
+
+  it.each([
+    ['UpstreamAccessDenied', 'denied'],
+    ['KmsError', 'denied'],
+    ['UpstreamUnavailable', 'network'],
+  ] as const)(
+    'never reads the failure %s as absent: it throws %s',
+    async (failureCode, kind) => {
+      ecrMock.on(BatchGetImageCommand).resolves({
+        failures: [{ imageId: { imageDigest: MISSING }, failureCode }],
+      });
+      const error = await failure(client().manifestExists('team/app', MISSING));
+      expect(error.kind).toBe(kind);
+      expect(error.status).toBe(failureCode);
+    },
+  );
+
+  it('throws when the call is refused, and on an invalid digest before any call', async () => {
+    ecrMock
+      .on(BatchGetImageCommand)
+      .rejects(
+        awsError(
+          'AccessDeniedException',
+          'not authorized to perform: ecr:BatchGetImage',
+        ),
+      );
+    expect(
+      (await failure(client().manifestExists('team/app', MISSING))).kind,
+    ).toBe('denied');
+    ecrMock.resetHistory();
+    expect(
+      (await failure(client().manifestExists('team/app', 'sha256:abc'))).kind,
+    ).toBe('manifest-not-found');
+    expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(0);
+  });
+});
+
 describe('EcrRegistryClient.blobsExist', () => {
   it('asks BatchCheckLayerAvailability in batches of 100', async () => {
     const digests = Array.from(

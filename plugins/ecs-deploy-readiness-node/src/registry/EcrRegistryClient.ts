@@ -17,6 +17,7 @@
 import {
   BatchCheckLayerAvailabilityCommand,
   BatchGetImageCommand,
+  BatchGetImageCommandOutput,
   DescribeImagesCommand,
   DescribeImagesCommandInput,
   DescribeImagesCommandOutput,
@@ -24,8 +25,10 @@ import {
   ECRClient,
   GetAuthorizationTokenCommand,
   GetLifecyclePolicyCommand,
+  Image,
   ImageDetail,
   ImageFailure,
+  ImageIdentifier,
 } from '@aws-sdk/client-ecr';
 import { MANIFEST_MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { EcrRegistryInfo } from '../reference/types';
@@ -180,6 +183,11 @@ function failureError(
   );
 }
 
+/** The image of a BatchGetImage answer that carries a manifest, if any. */
+function manifestOf(output: BatchGetImageCommandOutput): Image | undefined {
+  return output.images?.find(i => typeof i.imageManifest === 'string');
+}
+
 const TAG_MUTABILITY: readonly TagMutability[] = [
   'MUTABLE',
   'IMMUTABLE',
@@ -253,20 +261,12 @@ export class EcrRegistryClient implements RegistryClient {
     const subject = `the manifest ${repository}${
       byDigest ? '@' : ':'
     }${reference}`;
-    const output = await this.call(`BatchGetImage for ${subject}`, signal =>
-      this.client.send(
-        new BatchGetImageCommand({
-          registryId: this.registryId,
-          repositoryName: repository,
-          imageIds: [
-            byDigest ? { imageDigest: reference } : { imageTag: reference },
-          ],
-          acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
-        }),
-        { abortSignal: signal },
-      ),
+    const output = await this.batchGetImage(
+      subject,
+      repository,
+      byDigest ? { imageDigest: reference } : { imageTag: reference },
     );
-    const image = output.images?.find(i => typeof i.imageManifest === 'string');
+    const image = manifestOf(output);
     if (!image) {
       throw failureError(output.failures?.[0], this.registry, subject);
     }
@@ -289,6 +289,33 @@ export class EcrRegistryClient implements RegistryClient {
         ? { digest: claimed, source: "ECR's imageDigest" }
         : undefined,
     });
+  }
+
+  /**
+   * `BatchGetImage` by digest. It is the call a pull makes, so "exists" means what ECS needs: the
+   * manifest can be pulled by that digest now. `DescribeImages` was the alternative; it is not
+   * used here because it (asked with `imageStatus: ANY`, as `describeImage` does) also lists
+   * archived images, which cannot be pulled, and it needs `ecr:DescribeImages`, which the
+   * auditor may lack while the image checks still run. The deployed-digest check reads
+   * `describeImage` separately for the ARCHIVED / ACTIVATING status. The manifest that comes
+   * back is dropped, not cached: document caching is the inspector's alone.
+   * An `ImageNotFound` failure is false; a missing repository throws `repository-not-found`
+   * (`RepositoryNotFoundException`); every other failure throws as in `getManifest`.
+   */
+  async manifestExists(repository: string, digest: string): Promise<boolean> {
+    assertDigest(digest, this.registry, 'manifest-not-found');
+    const subject = `the manifest ${repository}@${digest}`;
+    const output = await this.batchGetImage(subject, repository, {
+      imageDigest: digest,
+    });
+    if (manifestOf(output)) {
+      return true;
+    }
+    const failure = output.failures?.[0];
+    if (failure?.failureCode === 'ImageNotFound') {
+      return false;
+    }
+    throw failureError(failure, this.registry, subject);
   }
 
   async getBlob(repository: string, digest: string): Promise<Buffer> {
@@ -450,6 +477,25 @@ export class EcrRegistryClient implements RegistryClient {
       if (!nextToken) break;
     }
     return images;
+  }
+
+  /** One image by tag or digest through BatchGetImage, asking for every manifest media type. */
+  private batchGetImage(
+    subject: string,
+    repository: string,
+    imageId: ImageIdentifier,
+  ): Promise<BatchGetImageCommandOutput> {
+    return this.call(`BatchGetImage for ${subject}`, signal =>
+      this.client.send(
+        new BatchGetImageCommand({
+          registryId: this.registryId,
+          repositoryName: repository,
+          imageIds: [imageId],
+          acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
+        }),
+        { abortSignal: signal },
+      ),
+    );
   }
 
   /** DescribeImages asking for every image status (archived too), without the filter where refused. */

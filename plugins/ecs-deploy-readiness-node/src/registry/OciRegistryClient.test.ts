@@ -19,6 +19,7 @@ import {
   buildImage,
   buildMultiPlatformIndex,
   deleteBlob,
+  deleteManifest,
   pushArtifact,
 } from 'ecs-sandbox/images';
 import { MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
@@ -220,6 +221,63 @@ describe('OciRegistryClient against a real registry', () => {
     );
   });
 
+  it('asks the registry whether a manifest digest exists, and tells a missing repository apart', async () => {
+    expect(await client.manifestExists('team/app', image.manifest.digest)).toBe(
+      true,
+    );
+    // An index and one of its platform manifests, which has no tag of its own.
+    expect(
+      await client.manifestExists('team/multi', index.manifest.digest),
+    ).toBe(true);
+    expect(await client.manifestExists('team/multi', arm.manifest.digest)).toBe(
+      true,
+    );
+    expect(await client.manifestExists('team/app', MISSING)).toBe(false);
+    // The digest exists, but in another repository.
+    expect(await client.manifestExists('team/app', arm.manifest.digest)).toBe(
+      false,
+    );
+    const error = await expectRegistryError(
+      client.manifestExists('team/nothing', image.manifest.digest),
+      'repository-not-found',
+    );
+    expect(error.message).toContain('team/nothing');
+    await expectRegistryError(
+      client.manifestExists('team/app', 'sha256:abc'),
+      'manifest-not-found',
+    );
+    await expectRegistryError(
+      client.manifestExists('../etc', image.manifest.digest),
+      'repository-not-found',
+    );
+  });
+
+  it('sees a deleted manifest as gone, though its content was read before', async () => {
+    const old = buildImage({ layers: [{ files: { release: '1' } }] });
+    const current = buildImage({ layers: [{ files: { release: '2' } }] });
+    const target = {
+      registryUrl: registry.directUrl,
+      repository: 'team/moved',
+    };
+    await pushArtifact(old, { ...target, tag: 'v1' });
+    expect(
+      (await client.getManifest('team/moved', old.manifest.digest)).digest,
+    ).toBe(old.manifest.digest);
+    // The tag moves to a new image, and the old one is deleted.
+    await pushArtifact(current, { ...target, tag: 'v1' });
+    await deleteManifest(target, old.manifest.digest);
+    expect(await client.manifestExists('team/moved', old.manifest.digest)).toBe(
+      false,
+    );
+    expect(
+      await client.manifestExists('team/moved', current.manifest.digest),
+    ).toBe(true);
+    await expectRegistryError(
+      client.getManifest('team/moved', old.manifest.digest),
+      'manifest-not-found',
+    );
+  });
+
   it('rejects invalid names and references before any request', async () => {
     const error = await expectRegistryError(
       client.getManifest('../etc', 'v1'),
@@ -343,6 +401,20 @@ describe('OciRegistryClient with bearer tokens', () => {
     await new Promise(resolve => setTimeout(resolve, 1100));
     await client.getManifest('team/app', 'v1');
     expect(anonymous.tokenRequests).toHaveLength(3);
+  });
+
+  it('answers a manifest HEAD after the token challenge', async () => {
+    const client = clientFor(login, {
+      credentialsFor: () => ({ username: 'bot', password: 'pat' }),
+    });
+    expect(await client.manifestExists('team/app', image.manifest.digest)).toBe(
+      true,
+    );
+    expect(await client.manifestExists('team/app', MISSING)).toBe(false);
+    await expectRegistryError(
+      clientFor(login).manifestExists('team/app', image.manifest.digest),
+      'unauthorized',
+    );
   });
 
   it('logs in to the token service with credentials', async () => {

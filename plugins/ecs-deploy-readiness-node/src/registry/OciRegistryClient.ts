@@ -157,23 +157,7 @@ export class OciRegistryClient implements RegistryClient {
       maxBodyBytes: this.caps.manifestBytes,
     });
     if (response.status !== 200) {
-      const error = await this.errorFor(
-        response,
-        'manifest',
-        repository,
-        reference,
-      );
-      throw error.kind === 'manifest-not-found' &&
-        (await this.repositoryMissing(repository))
-        ? new RegistryError(
-            'repository-not-found',
-            `repository ${repository} not found on ${this.registry}`,
-            {
-              registry: this.registry,
-              status: response.status,
-            },
-          )
-        : error;
+      throw await this.manifestError(response, repository, reference);
     }
     const claimed = header(response, 'docker-content-digest');
     return verifiedManifest({
@@ -186,6 +170,29 @@ export class OciRegistryClient implements RegistryClient {
         ? { digest: claimed.trim(), source: 'the Docker-Content-Digest header' }
         : undefined,
     });
+  }
+
+  /**
+   * `HEAD /v2/<name>/manifests/<digest>` with every manifest media type in `Accept` (some
+   * registries answer 404 for a manifest whose type is not accepted). A HEAD answer has no body,
+   * so a 404 is told apart from a missing repository by the same `tags/list` probe as
+   * {@link OciRegistryClient.getManifest}.
+   */
+  async manifestExists(repository: string, digest: string): Promise<boolean> {
+    this.checkRepository(repository);
+    assertDigest(digest, this.registry, 'manifest-not-found');
+    const response = await this.send(repository, `manifests/${digest}`, {
+      method: 'HEAD',
+      accept: MANIFEST_MEDIA_TYPES.join(', '),
+    });
+    if (response.status === 200) {
+      return true;
+    }
+    const error = await this.manifestError(response, repository, digest);
+    if (error.kind === 'manifest-not-found') {
+      return false;
+    }
+    throw error;
   }
 
   async getBlob(repository: string, digest: string): Promise<Buffer> {
@@ -233,9 +240,35 @@ export class OciRegistryClient implements RegistryClient {
   }
 
   /**
+   * The error for a manifest request that did not succeed, as `errorFor` maps it, except that a
+   * "manifest unknown" in a repository that does not exist is `repository-not-found`.
+   */
+  private async manifestError(
+    response: SafeResponse,
+    repository: string,
+    reference: string,
+  ): Promise<RegistryError> {
+    const error = await this.errorFor(
+      response,
+      'manifest',
+      repository,
+      reference,
+    );
+    return error.kind === 'manifest-not-found' &&
+      (await this.repositoryMissing(repository))
+      ? new RegistryError(
+          'repository-not-found',
+          `repository ${repository} not found on ${this.registry}`,
+          { registry: this.registry, status: response.status },
+        )
+      : error;
+  }
+
+  /**
    * Some registries (the CNCF registry among them) answer MANIFEST_UNKNOWN for a repository that
-   * does not exist; the tag list tells: NAME_UNKNOWN means the repository is missing. Any other
-   * answer, or an error, leaves the manifest error as it was.
+   * does not exist, and a HEAD answer carries no error code at all; the tag list tells:
+   * NAME_UNKNOWN means the repository is missing. Any other answer, or an error, leaves the
+   * manifest error as it was.
    */
   private async repositoryMissing(repository: string): Promise<boolean> {
     try {

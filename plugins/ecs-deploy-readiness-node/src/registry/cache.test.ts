@@ -34,6 +34,8 @@ class CountingRegistry implements RegistryClient {
   readonly registry = 'registry.example.com';
   readonly calls: string[] = [];
   tagTarget = image.manifest;
+  /** Digests of the manifests the repository holds now. */
+  readonly present = new Set([image.manifest.digest]);
 
   private async tick(call: string) {
     this.calls.push(call);
@@ -50,13 +52,18 @@ class CountingRegistry implements RegistryClient {
       [image.manifest.digest]: image.manifest,
     };
     const target = known[reference];
-    if (!target)
+    if (!target || (reference !== 'v1' && !this.present.has(reference)))
       throw new RegistryError('manifest-not-found', `${reference} not found`);
     return {
       digest: target.digest,
       mediaType: target.mediaType,
       bytes: target.data,
     };
+  }
+
+  async manifestExists(repository: string, digest: string): Promise<boolean> {
+    await this.tick(`exists ${repository} ${digest}`);
+    return this.present.has(digest);
   }
 
   async getBlob(repository: string, digest: string): Promise<Buffer> {
@@ -70,7 +77,7 @@ class CountingRegistry implements RegistryClient {
     repository: string,
     digests: string[],
   ): Promise<Map<string, boolean>> {
-    await this.tick(`exist ${repository} ${digests.length}`);
+    await this.tick(`blobs ${repository} ${digests.length}`);
     return new Map(digests.map(d => [d, true]));
   }
 
@@ -84,39 +91,40 @@ function count(calls: string[], prefix: string): number {
   return calls.filter(c => c.startsWith(prefix)).length;
 }
 
+const digest = image.manifest.digest;
+
 describe('CachingRegistryClient', () => {
-  it('one audit never fetches a document twice', async () => {
+  it('asks the registry each question once per audit', async () => {
     const inner = new CountingRegistry();
-    const cache = new InMemoryDocumentCache();
-    const audit = new AuditRegistryClientProvider(
-      { forReference: () => inner },
-      cache,
-    );
+    const audit = new AuditRegistryClientProvider({
+      forReference: () => inner,
+    });
     const ref = parseImageReference('registry.example.com/team/app:v1');
     if (!ref.ok) throw new Error('fixture');
     const client = audit.forReference(ref.reference);
     expect(audit.forReference(ref.reference)).toBe(client);
 
-    // Concurrent and repeated lookups of the same tag, digest, config, blobs and image facts.
-    const results = await Promise.all([
-      client.getManifest('team/app', 'v1'),
-      client.getManifest('team/app', 'v1'),
-      client.getBlob('team/app', configDigest),
-      client.getBlob('team/app', configDigest),
-      client.blobsExist('team/app', [configDigest]),
-      client.describeImage!('team/app', { tag: 'v1' }),
-    ]);
-    expect((results[0] as FetchedManifest).digest).toBe(image.manifest.digest);
-    await client.getManifest('team/app', 'v1');
-    await client.getManifest('team/app', image.manifest.digest);
-    await client.getBlob('team/app', configDigest);
-    await client.blobsExist('team/app', [configDigest]);
-    await client.describeImage!('team/app', { tag: 'v1' });
+    // Concurrent and repeated lookups of the same tag, digest, existence, config, blobs and facts.
+    const ask = () =>
+      Promise.all([
+        client.getManifest('team/app', 'v1'),
+        client.getManifest('team/app', digest),
+        client.manifestExists('team/app', digest),
+        client.getBlob('team/app', configDigest),
+        client.blobsExist('team/app', [configDigest]),
+        client.describeImage!('team/app', { tag: 'v1' }),
+      ]);
+    const [first] = await Promise.all([ask(), ask()]);
+    expect((first[0] as FetchedManifest).digest).toBe(digest);
+    expect(first[2]).toBe(true);
+    await ask();
 
     expect(inner.calls.sort()).toEqual([
       `blob team/app ${configDigest}`,
+      'blobs team/app 1',
       'describe team/app v1',
-      'exist team/app 1',
+      `exists team/app ${digest}`,
+      `manifest team/app ${digest}`,
       'manifest team/app v1',
     ]);
   });
@@ -133,87 +141,51 @@ describe('CachingRegistryClient', () => {
     expect(inner.calls).toEqual(['manifest team/app v2']);
   });
 
-  it('keeps documents by digest across audits, but never a tag', async () => {
+  it('keeps nothing across audits: a new audit sees a moved tag and a deleted image', async () => {
     const inner = new CountingRegistry();
-    const cache = new InMemoryDocumentCache();
     const provider = { forReference: () => inner };
     const ref = { registry: inner.registry } as ImageReference;
 
-    const first = new AuditRegistryClientProvider(provider, cache).forReference(
-      ref,
-    );
-    await first.getManifest('team/app', 'v1');
-    await first.getBlob('team/app', configDigest);
+    const first = new AuditRegistryClientProvider(provider).forReference(ref);
+    expect(await first.manifestExists('team/app', digest)).toBe(true);
+    expect((await first.getManifest('team/app', 'v1')).digest).toBe(digest);
+    expect((await first.getManifest('team/app', digest)).digest).toBe(digest);
 
-    // The tag moves between audits.
+    // Between audits the tag moves to a new image and the old one is deleted.
     const moved = buildImage({ layers: [{ files: { a: '2' } }] });
     inner.tagTarget = moved.manifest;
-    const second = new AuditRegistryClientProvider(
-      provider,
-      cache,
-    ).forReference(ref);
+    inner.present.delete(digest);
+
+    const second = new AuditRegistryClientProvider(provider).forReference(ref);
+    expect(await second.manifestExists('team/app', digest)).toBe(false);
     expect((await second.getManifest('team/app', 'v1')).digest).toBe(
       moved.manifest.digest,
     );
-    const byDigest = await second.getManifest(
-      'team/app',
-      image.manifest.digest,
-    );
-    expect(byDigest.bytes.equals(image.manifest.data)).toBe(true);
-    expect(byDigest.mediaType).toBe(image.manifest.mediaType);
-    await second.getBlob('team/app', configDigest);
-
-    expect(count(inner.calls, 'manifest team/app v1')).toBe(2);
-    expect(
-      count(inner.calls, `manifest team/app ${image.manifest.digest}`),
-    ).toBe(0);
-    expect(count(inner.calls, 'blob')).toBe(1);
+    await expect(second.getManifest('team/app', digest)).rejects.toMatchObject({
+      kind: 'manifest-not-found',
+    });
+    // The first audit still answers as it did: one audit, one answer.
+    expect(await first.manifestExists('team/app', digest)).toBe(true);
+    expect(count(inner.calls, 'exists')).toBe(2);
+    expect(count(inner.calls, `manifest team/app ${digest}`)).toBe(2);
   });
 
-  it('outside an audit, coalesces concurrent identical requests but does not remember tags', async () => {
+  it('outside an audit, shares concurrent identical requests but remembers nothing', async () => {
     const inner = new CountingRegistry();
-    const client = new CachingRegistryClient(inner, {
-      cache: new InMemoryDocumentCache(),
-    });
+    const client = new CachingRegistryClient(inner);
     await Promise.all([
       client.getManifest('team/app', 'v1'),
       client.getManifest('team/app', 'v1'),
+      client.manifestExists('team/app', digest),
+      client.manifestExists('team/app', digest),
     ]);
     expect(count(inner.calls, 'manifest team/app v1')).toBe(1);
+    expect(count(inner.calls, 'exists')).toBe(1);
     await client.getManifest('team/app', 'v1');
+    inner.present.delete(digest);
+    expect(await client.manifestExists('team/app', digest)).toBe(false);
     expect(count(inner.calls, 'manifest team/app v1')).toBe(2);
-    await client.getManifest('team/app', image.manifest.digest);
-    expect(
-      count(inner.calls, `manifest team/app ${image.manifest.digest}`),
-    ).toBe(0);
-  });
-
-  it('treats a corrupt cache entry as a miss', async () => {
-    const inner = new CountingRegistry();
-    const cache = new InMemoryDocumentCache();
-    await cache.set(configDigest, Buffer.from('tampered'));
-    const client = new CachingRegistryClient(inner, { cache });
-    expect(
-      (await client.getBlob('team/app', configDigest)).equals(config),
-    ).toBe(true);
-    expect(inner.calls).toHaveLength(1);
-    expect((await cache.get(configDigest))?.equals(config)).toBe(true);
-  });
-
-  it('keeps working when the cache fails', async () => {
-    const inner = new CountingRegistry();
-    const broken = {
-      get: async () => {
-        throw new Error('db down');
-      },
-      set: async () => {
-        throw new Error('db down');
-      },
-    };
-    const client = new CachingRegistryClient(inner, { cache: broken });
-    expect(
-      (await client.getBlob('team/app', configDigest)).equals(config),
-    ).toBe(true);
+    expect(count(inner.calls, 'exists')).toBe(2);
   });
 
   it('only exposes the optional methods the inner client has', () => {

@@ -14,9 +14,6 @@
  * limitations under the License.
  */
 
-import { digestProblem } from '../reference/digest';
-import { computeDigest, digestAlgorithm, manifestDigest } from './digest';
-import { isDigestReference } from './documents';
 import {
   DocumentCache,
   FetchedManifest,
@@ -27,9 +24,24 @@ import {
 } from './types';
 import { ImageReference } from '../reference/types';
 
+/*
+ * Where caching happens in the engine, so that no cache ever answers "does the registry still
+ * have this":
+ *
+ * - Documents by digest (manifests, configs): ONE layer, the `ImageInspector`'s `documentCache`
+ *   (an {@link InMemoryDocumentCache} by default; the backend passes a persistent one shared
+ *   across audits). It sits in the inspector, which reads documents there only for their
+ *   content and asks the registry whether they exist (`RegistryClient.manifestExists`,
+ *   `blobsExist`). Below it, every RegistryClient answer is the registry's, from this audit.
+ * - Registry answers within one audit: {@link CachingRegistryClient} below, which remembers every
+ *   answer (tags, existence, documents, repository and image facts) for the life of one audit and
+ *   shares identical requests in flight. It holds no DocumentCache and keeps nothing across audits.
+ */
+
 /**
- * A bounded in-memory {@link DocumentCache}: least recently used documents are evicted once the
- * total size passes `maxBytes` (default 64 MiB). Documents larger than the bound are not kept.
+ * A bounded in-memory {@link DocumentCache}, the inspector's default: least recently used
+ * documents are evicted once the total size passes `maxBytes` (default 64 MiB). Documents larger
+ * than the bound are not kept.
  *
  * @public
  */
@@ -81,34 +93,20 @@ export class InMemoryDocumentCache implements DocumentCache {
  * @public
  */
 export interface CachingRegistryClientOptions {
-  /** Where documents fetched by digest are kept (across audits when it is persistent). */
-  cache?: DocumentCache;
   /**
-   * Remember answers that can change (tag lookups, blob existence, repository and image facts)
-   * for the life of this client. Use it for a client that lives for one audit only.
+   * Remember every answer (settled promises, failures included) for the life of this client, so
+   * one audit sees one answer per question. Use it for a client that lives for one audit only.
+   * Without it, only identical requests in flight at the same time are shared.
    */
   auditScoped?: boolean;
 }
 
-/** True when cached bytes still hash to the digest they are stored under. */
-function intact(bytes: Buffer, digest: string, manifest: boolean): boolean {
-  const algorithm = digestAlgorithm(digest);
-  return (
-    (manifest
-      ? manifestDigest(bytes, algorithm)
-      : computeDigest(bytes, algorithm)) === digest
-  );
-}
-
 /**
- * Wraps a RegistryClient: manifests and blobs fetched by digest come from the DocumentCache when
- * there (re-verified, so a corrupt cache entry is a miss), concurrent identical requests share one
- * fetch, and, when `auditScoped`, everything else is remembered for the life of the wrapper (one
- * audit) but never put in the persistent cache. A tag's answer is never persisted: tags move.
- *
- * Note: a document found in the cache by digest is not re-checked against the registry, so it
- * says nothing about whether a repository still holds that digest; use `describeImage` (ECR) or
- * an uncached client for that question.
+ * Wraps a RegistryClient for one audit: concurrent identical requests share one call and, when
+ * `auditScoped`, every answer (tag lookups, manifest existence, documents, blob existence,
+ * repository and image facts) is remembered for the life of the wrapper. It is a per-audit memo,
+ * not a document cache: nothing outlives the wrapper, so `manifestExists` is always the
+ * registry's answer from this audit. Persistent document caching is the `ImageInspector`'s.
  *
  * @public
  */
@@ -117,7 +115,6 @@ export class CachingRegistryClient implements RegistryClient {
   private readonly inflight = new Map<string, Promise<unknown>>();
   private readonly memo = new Map<string, Promise<unknown>>();
   private readonly inner: RegistryClient;
-  private readonly cache?: DocumentCache;
   private readonly auditScoped: boolean;
 
   constructor(
@@ -126,7 +123,6 @@ export class CachingRegistryClient implements RegistryClient {
   ) {
     this.inner = inner;
     this.registry = inner.registry;
-    this.cache = options.cache;
     this.auditScoped = options.auditScoped ?? false;
     if (inner.getRepositoryInfo) {
       this.getRepositoryInfo = repository =>
@@ -159,38 +155,21 @@ export class CachingRegistryClient implements RegistryClient {
   listImages?: (repository: string) => Promise<ImageDetails[]>;
 
   getManifest(repository: string, reference: string): Promise<FetchedManifest> {
-    if (!isDigestReference(reference) || digestProblem(reference)) {
-      return this.once(`manifest\n${repository}\n${reference}`, async () => {
-        const manifest = await this.inner.getManifest(repository, reference);
-        await this.store(manifest.digest, manifest.bytes);
-        return manifest;
-      });
-    }
-    return this.once(`manifest\n${repository}\n${reference}`, async () => {
-      const cached = await this.lookup(reference, true);
-      if (cached) {
-        return {
-          digest: reference,
-          bytes: cached,
-          mediaType: mediaTypeOf(cached),
-        };
-      }
-      const manifest = await this.inner.getManifest(repository, reference);
-      await this.store(manifest.digest, manifest.bytes);
-      return manifest;
-    });
+    return this.once(`manifest\n${repository}\n${reference}`, () =>
+      this.inner.getManifest(repository, reference),
+    );
+  }
+
+  manifestExists(repository: string, digest: string): Promise<boolean> {
+    return this.once(`exists\n${repository}\n${digest}`, () =>
+      this.inner.manifestExists(repository, digest),
+    );
   }
 
   getBlob(repository: string, digest: string): Promise<Buffer> {
-    return this.once(`blob\n${repository}\n${digest}`, async () => {
-      const cached = digestProblem(digest)
-        ? undefined
-        : await this.lookup(digest, false);
-      if (cached) return cached;
-      const bytes = await this.inner.getBlob(repository, digest);
-      await this.store(digest, bytes);
-      return bytes;
-    });
+    return this.once(`blob\n${repository}\n${digest}`, () =>
+      this.inner.getBlob(repository, digest),
+    );
   }
 
   blobsExist(
@@ -224,61 +203,25 @@ export class CachingRegistryClient implements RegistryClient {
     }
     return promise;
   }
-
-  private async lookup(
-    digest: string,
-    manifest: boolean,
-  ): Promise<Buffer | undefined> {
-    if (!this.cache) return undefined;
-    try {
-      const bytes = await this.cache.get(digest);
-      return bytes && intact(bytes, digest, manifest) ? bytes : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private async store(digest: string, bytes: Buffer): Promise<void> {
-    try {
-      await this.cache?.set(digest, bytes);
-    } catch {
-      // A cache that cannot store only costs a refetch later.
-    }
-  }
-}
-
-/** The media type a manifest states about itself (cached documents have no Content-Type). */
-function mediaTypeOf(bytes: Buffer): string | undefined {
-  try {
-    const mediaType = JSON.parse(bytes.toString('utf8'))?.mediaType;
-    return typeof mediaType === 'string' ? mediaType : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
  * A provider for one audit: every client it gives is an audit-scoped {@link CachingRegistryClient}
- * over the underlying provider's client, sharing `cache`. Create one per audit and drop it after.
+ * over the underlying provider's client. Create one per audit and drop it after; documents are
+ * cached by the inspector (`ImageInspectorOptions.documentCache`), not here.
  *
  * @public
  */
 export class AuditRegistryClientProvider implements RegistryClientProvider {
   private readonly clients = new Map<RegistryClient, CachingRegistryClient>();
 
-  constructor(
-    private readonly provider: RegistryClientProvider,
-    private readonly cache?: DocumentCache,
-  ) {}
+  constructor(private readonly provider: RegistryClientProvider) {}
 
   forReference(reference: ImageReference): RegistryClient {
     const inner = this.provider.forReference(reference);
     let client = this.clients.get(inner);
     if (!client) {
-      client = new CachingRegistryClient(inner, {
-        cache: this.cache,
-        auditScoped: true,
-      });
+      client = new CachingRegistryClient(inner, { auditScoped: true });
       this.clients.set(inner, client);
     }
     return client;

@@ -357,6 +357,61 @@ describe('hostile registries', () => {
     expect(error.status).toBe(status);
   });
 
+  it('asks for a manifest with HEAD and every manifest media type, and reads 404 as absent', async () => {
+    const s = await server((req, res) => {
+      if (req.url === '/v2/app/tags/list?n=1') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"name":"app","tags":["v1"]}');
+        return;
+      }
+      res.writeHead(req.url?.endsWith(DIGEST) ? 200 : 404);
+      res.end();
+    });
+    const client = ociClient(s);
+    expect(await client.manifestExists('app', DIGEST)).toBe(true);
+    expect(await client.manifestExists('app', OTHER)).toBe(false);
+    const [head] = s.requests;
+    expect(head.method).toBe('HEAD');
+    expect(head.url).toBe(`/v2/app/manifests/${DIGEST}`);
+    expect(head.headers.accept).toContain(
+      'application/vnd.oci.image.index.v1+json',
+    );
+    expect(head.headers.accept).toContain(
+      'application/vnd.docker.distribution.manifest.v2+json',
+    );
+  });
+
+  it('reads a 404 for a manifest in a repository the tag list does not know as repository-not-found', async () => {
+    const s = await server((req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        req.url?.includes('/tags/list')
+          ? '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}'
+          : '',
+      );
+    });
+    const error = await failure(ociClient(s).manifestExists('app', DIGEST));
+    expect(error.kind).toBe('repository-not-found');
+  });
+
+  it.each([
+    [429, 'rate-limited'],
+    [403, 'denied'],
+    [503, 'network'],
+    [500, 'bad-response'],
+  ])(
+    'never reads HTTP %i on a manifest HEAD as absent: it is %s',
+    async (status, kind) => {
+      const s = await server((_req, res) => {
+        res.writeHead(status);
+        res.end();
+      });
+      const error = await failure(ociClient(s).manifestExists('app', DIGEST));
+      expect(error.kind).toBe(kind);
+      expect(error.status).toBe(status);
+    },
+  );
+
   it('treats a blob redirect on HEAD as existing without following it', async () => {
     const storage = await server((_req, res) => {
       res.writeHead(403);

@@ -52,7 +52,11 @@ export class RegistryError extends Error {
   constructor(
     kind: RegistryErrorKind,
     message: string,
-    options: { status?: number | string; registry?: string; cause?: unknown } = {},
+    options: {
+      status?: number | string;
+      registry?: string;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'RegistryError';
@@ -121,12 +125,30 @@ export interface ImageDetails {
 export interface RegistryClient {
   /** Registry host this client talks to. */
   readonly registry: string;
-  /** Fetches a manifest or index by tag or digest, asking for every manifest media type. */
+  /**
+   * Fetches a manifest or index by tag or digest, asking for every manifest media type. Read it
+   * for its CONTENT only: getting bytes for a digest does not prove that the repository still
+   * holds that digest (a wrapper may serve content it fetched earlier in the audit). Ask
+   * {@link RegistryClient.manifestExists} for that.
+   */
   getManifest(repository: string, reference: string): Promise<FetchedManifest>;
+  /**
+   * Whether the repository holds the manifest or index `digest` now, as the registry answers it
+   * (OCI Distribution: `HEAD /v2/<name>/manifests/<digest>`; ECR: `BatchGetImage`). Never
+   * answered from a document cache: a digest's content never changes, its presence does (deletes,
+   * lifecycle expiry, garbage collection). Wrappers may remember the answer for one audit only.
+   * Resolves false when the registry says the manifest is unknown; throws a RegistryError of
+   * kind `repository-not-found` when the repository itself does not exist, and as
+   * {@link RegistryClient.getManifest} does for every other failure.
+   */
+  manifestExists(repository: string, digest: string): Promise<boolean>;
   /** Fetches a small blob (a config) by digest, size-capped and verified against the digest. */
   getBlob(repository: string, digest: string): Promise<Buffer>;
   /** Which of these blobs exist (HEAD, or ECR BatchCheckLayerAvailability). */
-  blobsExist(repository: string, digests: string[]): Promise<Map<string, boolean>>;
+  blobsExist(
+    repository: string,
+    digests: string[],
+  ): Promise<Map<string, boolean>>;
   /** Registry-specific repository facts; undefined where the registry has no such API. */
   getRepositoryInfo?(repository: string): Promise<RepositoryInfo | undefined>;
   /** Registry-specific image facts (ECR DescribeImages); undefined when unknown. */
@@ -143,7 +165,10 @@ export interface RegistryClient {
 
 /**
  * Content-addressed store for fetched documents (manifests, configs). A document fetched by digest
- * never changes, so it can be kept forever; the backend persists it across audits.
+ * never changes, so it can be kept forever; the backend persists it across audits. It answers
+ * "what does this digest contain", never "does the registry still have it": only the
+ * `ImageInspector` reads it, for content, and asks {@link RegistryClient.manifestExists} for
+ * existence.
  *
  * @public
  */

@@ -31,6 +31,7 @@ export interface ArtifactLike {
 
 type Method =
   | 'getManifest'
+  | 'manifestExists'
   | 'getBlob'
   | 'blobsExist'
   | 'getRepositoryInfo'
@@ -44,6 +45,7 @@ type Method =
 export class FakeRegistryClient implements RegistryClient {
   readonly calls: Record<Method, number> = {
     getManifest: 0,
+    manifestExists: 0,
     getBlob: 0,
     blobsExist: 0,
     getRepositoryInfo: 0,
@@ -149,6 +151,12 @@ export class FakeRegistryClient implements RegistryClient {
       }
       return manifest;
     });
+  }
+
+  manifestExists(repository: string, digest: string) {
+    return this.call('manifestExists', () =>
+      this.existing(repository).manifests.has(digest),
+    );
   }
 
   getBlob(repository: string, digest: string) {
