@@ -132,6 +132,18 @@ const DOCS = {
 
 const ACCEPTED_MEDIA_TYPES = MANIFEST_MEDIA_TYPES.join(' ');
 
+/** The container definition fragment that gives a container registry credentials. */
+const REPOSITORY_CREDENTIALS_SNIPPET = JSON.stringify(
+  {
+    repositoryCredentials: {
+      credentialsParameter:
+        'arn:aws:secretsmanager:<region>:<account-id>:secret:<secret-name>',
+    },
+  },
+  null,
+  2,
+);
+
 // Steps shared by several entries: one definition each.
 const STEP = {
   redeploy: {
@@ -651,16 +663,7 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
       },
       {
         text: 'Or give the container Docker Hub credentials:',
-        command: JSON.stringify(
-          {
-            repositoryCredentials: {
-              credentialsParameter:
-                'arn:aws:secretsmanager:<region>:<account-id>:secret:<secret-name>',
-            },
-          },
-          null,
-          2,
-        ),
+        command: REPOSITORY_CREDENTIALS_SNIPPET,
         language: 'json',
       },
       {
@@ -730,16 +733,7 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
       },
       {
         text: 'Reference the secret from the container definition:',
-        command: JSON.stringify(
-          {
-            repositoryCredentials: {
-              credentialsParameter:
-                'arn:aws:secretsmanager:<region>:<account-id>:secret:<secret-name>',
-            },
-          },
-          null,
-          2,
-        ),
+        command: REPOSITORY_CREDENTIALS_SNIPPET,
         language: 'json',
       },
       STEP.secretsPolicy,
