@@ -23,5 +23,7 @@
 
 export * from './types';
 export * from './mediaTypes';
+export * from './iam';
+export * from './references';
 export * from './fixes';
 export * from './classify';

@@ -109,15 +109,52 @@ export interface DocLink {
 }
 
 /**
- * A fix as shown to a user: a short explanation, concrete steps, and documentation.
+ * A fix as shown to a user: the cause in one line, a short explanation, concrete steps, and
+ * documentation. Rendered from the catalogue with `fixFor(fixKey, fixVars)` where it is shown, so
+ * stored findings always read with the current catalogue.
  *
  * @public
  */
 export interface Fix {
+  /** The cause, in one line readable on its own. */
+  title: string;
   /** One or two sentences: why this happens and what the fix does. */
   summary: string;
   steps: FixStep[];
   docs: DocLink[];
+}
+
+/**
+ * A key of the fix catalogue: an image check id or a pull-error category. Where a check and a
+ * category have the same cause they share one catalogue entry.
+ *
+ * @public
+ */
+export type FixKey = CheckId | PullErrorCategory;
+
+/**
+ * What a fix can be tailored with. Every field is optional: the fix text substitutes what is
+ * given and keeps a clear `<placeholder>` for the rest. Plain strings only, so the variables
+ * are stored with a finding and the fix re-renders from them.
+ *
+ * @public
+ */
+export interface FixVars {
+  /** The image reference as written in the task definition. */
+  image?: string;
+  repository?: string;
+  /** Registry host, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
+  registry?: string;
+  region?: string;
+  accountId?: string;
+  /** The platform the task runs on, e.g. `linux/amd64`. */
+  platform?: string;
+  /** The exact reference to pin, `repo:tag@sha256:…`. */
+  pinnedReference?: string;
+  digest?: string;
+  tag?: string;
+  /** `FARGATE`, `EC2` or `EXTERNAL`. */
+  launchType?: string;
 }
 
 /**
@@ -135,7 +172,10 @@ export interface Finding {
    * findings can be stored and sent over HTTP as they are.
    */
   evidence: Record<string, unknown>;
-  fix: Fix;
+  /** The catalogue entry that explains the finding and how to fix it (usually `id`). */
+  fixKey: FixKey;
+  /** What the fix is tailored with; render it with `fixFor(fixKey, fixVars)`. */
+  fixVars: FixVars;
   /** The image reference the finding is about, as written in the task definition. */
   image?: string;
   /** The container definition name, when the check ran for a task definition. */

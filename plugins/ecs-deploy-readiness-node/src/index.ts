@@ -15,16 +15,81 @@
  */
 
 /**
- * The image inspection engine of ECS Deploy Readiness: image references, registry access (ECR and
- * OCI registries), the checks on registry documents, the inspector for images and task
- * definitions, and the `ecs-deploy-readiness` CLI.
+ * The image inspection engine of ECS Deploy Readiness: tells whether Amazon ECS can pull and start
+ * the images of a task definition, from their registries (ECR and OCI registries) or offline from
+ * their documents, and the `ecs-deploy-readiness` CLI.
+ *
+ * The API is what the backend plugin and CLI users need: the inspector and its results, the
+ * registry client, provider and document cache interfaces with their default implementations,
+ * image references, and the offline analysis. Everything else in the source tree is internal.
  *
  * @packageDocumentation
  */
 
-export * from './reference';
-export * from './registry';
-export * from './analysis';
-export * from './inspect';
+// The inspector, online and offline.
+export {
+  ImageInspector,
+  InvalidRequestError,
+  InMemoryDocumentCache,
+  analyzeDocuments,
+} from './inspect';
+export type {
+  AnalysisReport,
+  AnalyzeDocumentsInput,
+  Clock,
+  DocumentCache,
+  ImageInspection,
+  ImageInspectorOptions,
+  InspectImageRequest,
+  InspectTaskDefinitionOptions,
+  InspectionFacts,
+  InspectionStatus,
+  TaskDefinitionInspection,
+} from './inspect';
+export type {
+  ArtifactKind,
+  DocumentFacts,
+  DocumentKind,
+  LayerCompression,
+  ReadinessStatus,
+  TagMutabilityVerdict,
+} from './analysis';
+
+// Registries.
+export {
+  DefaultRegistryClientProvider,
+  RegistryError,
+  distributionBaseUrl,
+} from './registry';
+export type {
+  CredentialsFor,
+  DefaultRegistryClientProviderOptions,
+  FetchedManifest,
+  ImageDetails,
+  NetworkPolicyOptions,
+  RegistryCallOptions,
+  RegistryCaps,
+  RegistryClient,
+  RegistryClientProvider,
+  RegistryCredentials,
+  RegistryErrorKind,
+  RegistryErrorOptions,
+  RegistryTimeouts,
+  RepositoryInfo,
+  ResolveHost,
+  TagMutability,
+} from './registry';
+
+// Image references.
+export { formatReference, parseImageReference, withDigest } from './reference';
+export type {
+  EcrRegistryInfo,
+  ImageReference,
+  ParseImageReferenceOptions,
+  ParsedReference,
+  RegistryKind,
+} from './reference';
+
+// The CLI, for embedding.
 export { main as runCli } from './cli';
 export type { CliIo } from './cli';

@@ -14,18 +14,14 @@
  * limitations under the License.
  */
 
-import { catalogueEntryFor } from '../fixes/fixFor';
+import type { FixVars } from '../types';
 import { extractFacts, normalizeMessage } from './extract';
 import { PULL_ERROR_RULES, type PullErrorRule } from './rules';
 import type { ClassifiedPullError, ExtractedPullErrorFacts } from './types';
 
-function explain(
-  rule: Pick<PullErrorRule, 'category' | 'confidence' | 'fixKey' | 'note'>,
-  facts: ExtractedPullErrorFacts,
-  matchedRule?: string,
-): ClassifiedPullError {
-  const fixKey = rule.fixKey ?? rule.category;
-  const entry = catalogueEntryFor(fixKey, {
+/** The fix variables a message's facts give. */
+function fixVarsOf(facts: ExtractedPullErrorFacts): FixVars {
+  const vars: FixVars = {
     image: facts.image,
     registry: facts.registry,
     repository: facts.repository,
@@ -34,18 +30,25 @@ function explain(
     platform: facts.platform,
     accountId: facts.accountId,
     region: facts.region,
-  });
+  };
+  return Object.fromEntries(
+    Object.entries(vars).filter(([, value]) => value !== undefined),
+  ) as FixVars;
+}
+
+function explain(
+  rule: Pick<PullErrorRule, 'category' | 'confidence' | 'fixKey' | 'note'>,
+  facts: ExtractedPullErrorFacts,
+  matchedRule?: string,
+): ClassifiedPullError {
   return {
     category: rule.category,
-    title: entry.title,
-    explanation: rule.note
-      ? `${entry.explanation} ${rule.note}`
-      : entry.explanation,
-    fix: { summary: entry.explanation, steps: entry.steps, docs: entry.docs },
+    fixKey: rule.fixKey ?? rule.category,
+    fixVars: fixVarsOf(facts),
     confidence: rule.confidence,
+    ...(rule.note && { note: rule.note }),
     extracted: facts,
     ...(matchedRule && { matchedRule }),
-    fixKey,
   };
 }
 

@@ -14,7 +14,11 @@
  * limitations under the License.
  */
 
-import { parseEcrHost, parseLooseImageReference } from './imageReference';
+import {
+  ecrHostPattern,
+  parseEcrHost,
+  parseLooseImageReference,
+} from '../references';
 import type { ExtractedPullErrorFacts } from './types';
 
 /** Only this much of a message is read; real messages are far shorter. */
@@ -74,8 +78,16 @@ const DISTRIBUTION_URL =
 const DOCKER_HUB_API_HOSTS = /^(?:registry-1|index)\.docker\.io$/i;
 const ECR_REPOSITORY_ARN =
   /\barn:aws[\w-]*:ecr:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):repository\/([a-z0-9][\w.\-/]*)/i;
-const ECR_HOST_IN_TEXT =
-  /(?<![\w.-])((?:\d{12}|<[^>\s]{1,40}>|\*{3,}|x{6,}|X{6,}|[\w-]+)\.dkr[.-]ecr(?:-fips)?\.(?:[a-z0-9-]+|<[^>\s]{1,40}>)\.(?:amazonaws\.com(?:\.cn)?|on\.aws))/i;
+// An ECR registry host inside a message, masked account ids and regions included.
+const ECR_HOST_IN_TEXT = new RegExp(
+  String.raw`(?<![\w.-])(${
+    ecrHostPattern(
+      String.raw`(?:\d{12}|<[^>\s]{1,40}>|\*{3,}|x{6,}|X{6,}|[\w-]+)`,
+      String.raw`(?:[a-z0-9-]+|<[^>\s]{1,40}>)`,
+    ).source
+  })`,
+  'i',
+);
 const AWS_ARN = /\barn:aws[\w-]*:([\w-]+):([a-z0-9-]*):(\d{12}):/g;
 const REGION_IN_TEXT = [
   /\bapi\.ecr(?:-fips)?\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws/i,

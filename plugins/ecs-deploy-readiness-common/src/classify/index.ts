@@ -20,14 +20,3 @@ export type {
   ExtractedPullErrorFacts,
 } from './types';
 export { classifyPullError } from './classifyPullError';
-export {
-  checksConfirming,
-  confirmPullErrors,
-  type ConfirmablePullError,
-  type ConfirmedPullError,
-} from './confirm';
-export {
-  parseEcrHost,
-  parseLooseImageReference,
-  type LooseImageReference,
-} from './imageReference';

@@ -14,8 +14,7 @@
  * limitations under the License.
  */
 
-import type { PullErrorCategory } from '../types';
-import type { FixKey } from '../fixes/types';
+import type { FixKey, PullErrorCategory } from '../types';
 import type {
   ClassificationConfidence,
   ExtractedPullErrorFacts,
@@ -37,7 +36,7 @@ export interface PullErrorRule {
   confidence: ClassificationConfidence;
   /** Catalogue key of the fix when narrower than the category. */
   fixKey?: FixKey;
-  /** Added to the explanation when the message itself is ambiguous. */
+  /** A remark about the message when it is ambiguous or cut off (`ClassifiedPullError.note`). */
   note?: string;
   matches: (message: MessageView) => boolean;
 }

@@ -14,8 +14,7 @@
  * limitations under the License.
  */
 
-import type { Fix, PullErrorCategory } from '../types';
-import type { FixKey } from '../fixes/types';
+import type { FixKey, FixVars, PullErrorCategory } from '../types';
 
 /**
  * How sure the classifier is: `high` when the message names the cause, `medium` when the
@@ -55,25 +54,29 @@ export interface ExtractedPullErrorFacts {
 }
 
 /**
- * A pull error explained: its cause, the fix, and what the message revealed.
+ * A pull error explained: its cause, what the message revealed, and which catalogue entry
+ * explains it. It carries no rendered text: show it with `fixFor(fixKey, fixVars)` (title,
+ * explanation, steps, docs), so stored classifications read with the current catalogue.
  *
  * @public
  */
 export interface ClassifiedPullError {
   category: PullErrorCategory;
-  /** One line, readable on its own. */
-  title: string;
-  /** Plain language: what happened and why. */
-  explanation: string;
-  fix: Fix;
+  /**
+   * The catalogue key of the explanation and fix. Usually the category; a check id when the
+   * message points at a narrower cause than its category (a missing layer blob, zstd layers
+   * under a Docker media type).
+   */
+  fixKey: FixKey;
+  /** What the fix is tailored with, from the message's facts. */
+  fixVars: FixVars;
   confidence: ClassificationConfidence;
+  /**
+   * A remark about this message that the catalogue cannot know: why the cause is uncertain, or
+   * that the message was cut off. Shown after the fix's summary.
+   */
+  note?: string;
   extracted: ExtractedPullErrorFacts;
   /** Id of the rule that decided, for debugging and for the docs; absent when none matched. */
   matchedRule?: string;
-  /**
-   * The catalogue key the title, explanation and fix come from. Usually the category; a check id
-   * when the message points at a narrower cause than its category (a missing layer blob, zstd
-   * layers under a Docker media type).
-   */
-  fixKey: FixKey;
 }

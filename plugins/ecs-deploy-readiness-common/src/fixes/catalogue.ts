@@ -15,6 +15,7 @@
  */
 
 import type { DocLink, FixStep } from '../types';
+import { ENGINE_ECR_IAM_POLICY, ENGINE_ECR_PERMISSIONS } from '../iam';
 import { MANIFEST_MEDIA_TYPES } from '../mediaTypes';
 import type { FixCatalogueEntry } from './types';
 
@@ -888,7 +889,9 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
       'The readiness check could not read the image[[ <image>]] from its registry (no access, an unsupported registry, or an error), so it cannot say whether ECS can pull it. This is not a sign that the image is broken, only that it is unchecked.',
     steps: [
       {
-        text: 'Give the plugin read access: for ECR, ecr:DescribeRepositories, ecr:DescribeImages, ecr:BatchGetImage and ecr:GetLifecyclePolicy on the repository; for other registries, credentials in the plugin configuration.',
+        text: `Give the auditor (the role of the CLI, the backend plugin or the gate) read access. For ECR, the ${ENGINE_ECR_PERMISSIONS.length} permissions of this policy (docs/iam-policy.md says what each is for); for other registries, credentials in the plugin configuration or the CLI's environment.`,
+        command: JSON.stringify(ENGINE_ECR_IAM_POLICY, null, 2),
+        language: 'json',
       },
       {
         text: 'Inspect the image by hand meanwhile.',

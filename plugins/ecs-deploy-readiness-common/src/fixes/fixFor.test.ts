@@ -22,7 +22,7 @@ import {
   catalogueEntryFor,
   fixFor,
 } from '.';
-import type { FixKey } from '.';
+import type { FixKey } from '../types';
 
 const ALL_KEYS: FixKey[] = [...CHECK_IDS, ...PULL_ERROR_CATEGORIES];
 const allText = (key: FixKey, vars = {}) => {

@@ -19,14 +19,13 @@ import {
   PULL_ERROR_CATEGORIES,
   type CheckId,
   type Fix,
+  type FixKey,
+  type FixVars,
   type PullErrorCategory,
 } from '../types';
-import {
-  parseEcrHost,
-  parseLooseImageReference,
-} from '../classify/imageReference';
+import { parseEcrHost, parseLooseImageReference } from '../references';
 import { FIX_CATALOGUE_ENTRIES } from './catalogue';
-import type { FixCatalogueEntry, FixKey, FixVars } from './types';
+import type { FixCatalogueEntry } from './types';
 
 /**
  * The fix catalogue by key. Keys that share a cause map to the same entry object.
@@ -153,12 +152,18 @@ export function catalogueEntryFor(
 }
 
 /**
- * The fix for a check id or a pull-error category, tailored with whatever `vars` are known.
- * Unknown values stay as `<placeholders>`. Unknown keys get the generic entry.
+ * The fix for a check id or a pull-error category, tailored with whatever `vars` are known: the
+ * one way findings and classified pull errors are rendered (they carry `fixKey` and `fixVars`,
+ * never the text). Unknown values stay as `<placeholders>`. Unknown keys get the generic entry.
  *
  * @public
  */
 export function fixFor(key: FixKey, vars: FixVars = {}): Fix {
   const entry = catalogueEntryFor(key, vars);
-  return { summary: entry.explanation, steps: entry.steps, docs: entry.docs };
+  return {
+    title: entry.title,
+    summary: entry.explanation,
+    steps: entry.steps,
+    docs: entry.docs,
+  };
 }

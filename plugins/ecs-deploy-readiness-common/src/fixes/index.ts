@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-export type { FixVars, FixKey, FixCatalogueEntry } from './types';
+export type { FixCatalogueEntry } from './types';
 export { FIX_CATALOGUE_ENTRIES } from './catalogue';
 export {
   FIX_CATALOGUE,
@@ -22,3 +22,9 @@ export {
   catalogueEntryFor,
   fixFor,
 } from './fixFor';
+export {
+  checksConfirming,
+  confirmPullErrors,
+  type ConfirmablePullError,
+  type ConfirmedPullError,
+} from './confirm';

@@ -14,43 +14,11 @@
  * limitations under the License.
  */
 
-import type { CheckId, DocLink, FixStep, PullErrorCategory } from '../types';
-
-/**
- * What a fix can be tailored with. Every field is optional: the fix text substitutes what is
- * given and keeps a clear `<placeholder>` for the rest.
- *
- * @public
- */
-export interface FixVars {
-  /** The image reference as written in the task definition. */
-  image?: string;
-  repository?: string;
-  /** Registry host, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
-  registry?: string;
-  region?: string;
-  accountId?: string;
-  /** The platform the task runs on, e.g. `linux/amd64`. */
-  platform?: string;
-  /** The exact reference to pin, `repo:tag@sha256:…`. */
-  pinnedReference?: string;
-  digest?: string;
-  tag?: string;
-  /** `FARGATE`, `EC2` or `EXTERNAL`. */
-  launchType?: string;
-}
-
-/**
- * A key of the fix catalogue: an image check id or a pull-error category. Where a check and a
- * category have the same cause they share one catalogue entry.
- *
- * @public
- */
-export type FixKey = CheckId | PullErrorCategory;
+import type { CheckId, DocLink, FixKey, FixStep } from '../types';
 
 /**
  * One entry of the fix catalogue. Texts and commands carry `<placeholders>` (such as `<image>`,
- * `<repository>`, `<region>`, `<account-id>`) that `fixFor` fills from {@link FixVars}.
+ * `<repository>`, `<region>`, `<account-id>`) that `fixFor` fills from the `FixVars`.
  *
  * @public
  */

@@ -33,7 +33,27 @@ export interface TestHttpServer {
     url: string;
     headers: http.IncomingHttpHeaders;
   }>;
+  /** Connections open now (accepted and not yet closed). */
+  openConnections(): number;
+  /** Connections accepted since the start. */
+  acceptedConnections(): number;
   stop(): Promise<void>;
+}
+
+/**
+ * Polls `condition` every 10 ms until it holds or `withinMs` passes (generous bounds only: it
+ * waits for something that must happen, and never asserts how fast).
+ */
+export async function eventually(
+  condition: () => boolean,
+  withinMs = 5000,
+): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
+  return true;
 }
 
 /** Starts a server on a free loopback port with the given handler. */
@@ -41,6 +61,7 @@ export async function startHttpServer(
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
 ): Promise<TestHttpServer> {
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const requests: TestHttpServer['requests'] = [];
   const server = http.createServer((req, res) => {
     requests.push({
@@ -51,6 +72,7 @@ export async function startHttpServer(
     handler(req, res);
   });
   server.on('connection', socket => {
+    accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -64,6 +86,8 @@ export async function startHttpServer(
     host: `127.0.0.1:${port}`,
     port,
     requests,
+    openConnections: () => sockets.size,
+    acceptedConnections: () => accepted,
     stop: () =>
       new Promise<void>(resolve => {
         sockets.forEach(s => s.destroy());

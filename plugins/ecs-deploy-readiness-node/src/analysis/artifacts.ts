@@ -50,7 +50,7 @@ const LABELS: Record<ArtifactKind, string> = {
  * Guesses what an artifact is from its `artifactType`, config and layer media types. The
  * `artifactType` is the most specific signal, then the config, then the layers.
  *
- * @public
+ * @internal
  */
 export function artifactKindOf(manifest: ManifestDocument): ArtifactKind {
   const signals = [
@@ -67,7 +67,7 @@ export function artifactKindOf(manifest: ManifestDocument): ArtifactKind {
   return 'other';
 }
 
-/** A noun phrase for titles: "a signature", "a Helm chart". @public */
+/** A noun phrase for titles: "a signature", "a Helm chart". @internal */
 export function artifactLabel(kind: ArtifactKind): string {
   return LABELS[kind];
 }

@@ -24,6 +24,7 @@ import { ArtifactKind, artifactKindOf, artifactLabel } from './artifacts';
 import {
   ConfigDocument,
   Descriptor,
+  DocumentKind,
   IMAGE_CONFIG_MEDIA_TYPES,
   IndexDocument,
   ManifestDocument,
@@ -49,7 +50,7 @@ import {
 /**
  * What the document checks know besides the documents.
  *
- * @public
+ * @internal
  */
 export interface CheckContext {
   /** The platform the task runs on. Without it, platform checks are skipped. */
@@ -69,7 +70,7 @@ export interface CheckContext {
  */
 export interface DocumentFacts {
   mediaType: string | null;
-  kind: RegistryDocument['kind'];
+  kind: DocumentKind;
   /** Image entries of an index, as `os/arch[/variant]`, in document order. */
   platforms: string[];
   /** Index entries that are attestation manifests. */
@@ -152,7 +153,7 @@ const EMPTY_FACTS: Omit<DocumentFacts, 'mediaType' | 'kind'> = {
 /**
  * The facts of a document (and of its config, for a manifest).
  *
- * @public
+ * @internal
  */
 export function factsOf(
   document: RegistryDocument,
@@ -227,7 +228,7 @@ function documentEvidence(ctx: CheckContext): Record<string, unknown> {
  * Checks an index: attestation entries, an empty index, and (with a platform) whether the
  * runtime finds an entry for it. Returns the entry the runtime would pull.
  *
- * @public
+ * @internal
  */
 export function checkIndex(
   index: IndexDocument,
@@ -330,7 +331,7 @@ function checkDeclaredPlatform(
 /**
  * Checks an image config on its own: the platform it declares.
  *
- * @public
+ * @internal
  */
 export function checkConfig(
   config: ConfigDocument,
@@ -437,7 +438,7 @@ function compressionFindings(
  * Checks an image manifest, and its config when given: is it an image at all, layer media types
  * and compression, emptiness, layers vs `rootfs.diff_ids`, and the config's platform.
  *
- * @public
+ * @internal
  */
 export function checkManifest(
   manifest: ManifestDocument,
@@ -513,7 +514,7 @@ export function checkManifest(
 /**
  * Checks a Docker schema 1 manifest: deprecated, and its `architecture` against the platform.
  *
- * @public
+ * @internal
  */
 export function checkSchema1(
   doc: Schema1Document,
@@ -544,7 +545,7 @@ export function checkSchema1(
 /**
  * A finding for a document that is not a manifest, an index or a config.
  *
- * @public
+ * @internal
  */
 export function checkUnknown(
   doc: { mediaType?: string; reason: string },
@@ -560,25 +561,84 @@ export function checkUnknown(
 }
 
 /**
- * Every check that can run on one document (and its config): the dispatcher that both the
- * offline `analyze` command and the online inspection use.
+ * A document of an image, with its digest when known.
  *
- * @public
+ * @internal
  */
-export function checkDocument(
+export interface ResolvedDocument<
+  D extends RegistryDocument = RegistryDocument,
+> {
+  digest?: string;
+  document: D;
+}
+
+/**
+ * The documents a reference resolves to for one platform, as the runtime would walk them: the
+ * indexes on the way (outermost first), the document the platform's entry leads to (or the only
+ * document), and that manifest's config. Whatever could not be read is absent.
+ *
+ * @internal
+ */
+export interface ResolvedImage {
+  indexes: Array<ResolvedDocument<IndexDocument>>;
+  /** What the runtime pulls for the platform: normally an image manifest. */
+  manifest?: ResolvedDocument;
+  config?: ConfigDocument;
+}
+
+/**
+ * Every document check over a resolved image: the one dispatcher that the offline analysis and
+ * the online inspection share, so the same documents give the same findings on either path.
+ *
+ * @internal
+ */
+export function checkResolvedImage(
+  image: ResolvedImage,
+  ctx: CheckContext,
+): Finding[] {
+  const findings = image.indexes.flatMap(
+    index =>
+      checkIndex(index.document, { ...ctx, digest: index.digest }).findings,
+  );
+  if (image.manifest) {
+    findings.push(
+      ...checkPlatformDocument(image.manifest.document, image.config, {
+        ...ctx,
+        digest: image.manifest.digest,
+      }),
+    );
+  }
+  return findings;
+}
+
+/** The checks of the document the runtime pulls for the platform. */
+function checkPlatformDocument(
   document: RegistryDocument,
   config: ConfigDocument | undefined,
   ctx: CheckContext,
 ): Finding[] {
   switch (document.kind) {
-    case 'index':
-      return checkIndex(document, ctx).findings;
     case 'manifest':
       return checkManifest(document, config, ctx);
     case 'schema1':
       return checkSchema1(document, ctx);
     case 'config':
-      return checkConfig(document, ctx);
+      return checkUnknown(
+        {
+          mediaType: document.mediaType,
+          reason:
+            'it is an image config, where a manifest or index belongs (a runtime cannot pull a config)',
+        },
+        ctx,
+      );
+    case 'index':
+      return checkUnknown(
+        {
+          mediaType: document.mediaType,
+          reason: 'an index where the platform manifest belongs',
+        },
+        ctx,
+      );
     default:
       return checkUnknown(document, ctx);
   }

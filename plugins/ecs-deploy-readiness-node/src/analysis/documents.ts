@@ -35,7 +35,7 @@ export type DocumentKind =
 /**
  * A content descriptor (OCI image-spec `descriptor.md`), read defensively.
  *
- * @public
+ * @internal
  */
 export interface Descriptor {
   mediaType?: string;
@@ -47,7 +47,7 @@ export interface Descriptor {
   urls?: string[];
 }
 
-/** @public */
+/** @internal */
 export interface IndexDocument {
   kind: 'index';
   mediaType?: string;
@@ -57,7 +57,7 @@ export interface IndexDocument {
   annotations?: Record<string, string>;
 }
 
-/** @public */
+/** @internal */
 export interface ManifestDocument {
   kind: 'manifest';
   mediaType?: string;
@@ -68,7 +68,7 @@ export interface ManifestDocument {
   annotations?: Record<string, string>;
 }
 
-/** A Docker image manifest schema 1 (deprecated; `fsLayers` instead of `layers`). @public */
+/** A Docker image manifest schema 1 (deprecated; `fsLayers` instead of `layers`). @internal */
 export interface Schema1Document {
   kind: 'schema1';
   mediaType?: string;
@@ -79,7 +79,7 @@ export interface Schema1Document {
   layerDigests: string[];
 }
 
-/** An image configuration (OCI `config.md`, Docker image JSON). @public */
+/** An image configuration (OCI `config.md`, Docker image JSON). @internal */
 export interface ConfigDocument {
   kind: 'config';
   mediaType?: string;
@@ -88,7 +88,7 @@ export interface ConfigDocument {
   diffIds?: string[];
 }
 
-/** @public */
+/** @internal */
 export interface UnknownDocument {
   kind: 'unknown';
   mediaType?: string;
@@ -99,7 +99,7 @@ export interface UnknownDocument {
 /**
  * A registry document, parsed.
  *
- * @public
+ * @internal
  */
 export type RegistryDocument =
   | IndexDocument
@@ -126,7 +126,7 @@ const SCHEMA1_TYPES = new Set<string>([
 /**
  * Config media types a container runtime accepts as an image configuration.
  *
- * @public
+ * @internal
  */
 export const IMAGE_CONFIG_MEDIA_TYPES: readonly string[] = [
   MEDIA_TYPES.ociConfig,
@@ -139,6 +139,34 @@ export function normalizeMediaType(value: unknown): string | undefined {
   if (!text) return undefined;
   const bare = text.split(';')[0].trim().toLowerCase();
   return bare.length > 0 ? bare : undefined;
+}
+
+/** Content types that say nothing about which kind of document a manifest is. */
+const GENERIC_CONTENT_TYPES = new Set([
+  'application/json',
+  'text/plain',
+  'application/octet-stream',
+]);
+
+/**
+ * The media type of a manifest or index: its own `mediaType` field when it has one, else the
+ * type the registry declared (Content-Type, ECR's `imageManifestMediaType`) unless that is a
+ * generic type such as `application/json`. The one rule for it: fetched manifests
+ * (`FetchedManifest.mediaType`) and parsed documents (`RegistryDocument.mediaType`, and so the
+ * facts the checks print) both use it, so they cannot disagree.
+ *
+ * @internal
+ */
+export function effectiveMediaType(
+  own: unknown,
+  declared: unknown,
+): string | undefined {
+  const fromDocument = normalizeMediaType(own);
+  if (fromDocument) return fromDocument;
+  const fromRegistry = normalizeMediaType(declared);
+  return fromRegistry && !GENERIC_CONTENT_TYPES.has(fromRegistry)
+    ? fromRegistry
+    : undefined;
 }
 
 /** True for the media types of an OCI image index or a Docker manifest list. */
@@ -231,11 +259,11 @@ function kindFromStructure(doc: Record<string, unknown>): DocumentKind {
 
 /**
  * Interprets a parsed JSON value as a registry document. The document's own `mediaType` wins,
- * then the media type the registry declared, then the structure (`manifests` → index,
+ * then the media type the registry declared (see {@link effectiveMediaType}), then the structure (`manifests` → index,
  * `layers`/`config` → manifest, `schemaVersion: 1`/`fsLayers` → schema 1, `rootfs`/`architecture`
  * → config). Never throws.
  *
- * @public
+ * @internal
  */
 export function readDocument(
   value: unknown,
@@ -251,7 +279,7 @@ export function readDocument(
   }
   const ownMediaType = normalizeMediaType(doc.mediaType);
   const declared = normalizeMediaType(declaredMediaType);
-  const mediaType = ownMediaType ?? declared;
+  const mediaType = effectiveMediaType(ownMediaType, declared);
   const kind =
     kindFromMediaType(ownMediaType) ??
     (doc.schemaVersion === 1 ? 'schema1' : undefined) ??
@@ -308,7 +336,7 @@ export function readDocument(
  * Reads a JSON object as an image config, whatever else it looks like (an artifact's `{}` config
  * is a config without platform or diff_ids). Undefined when the value is not an object.
  *
- * @public
+ * @internal
  */
 export function readConfigDocument(value: unknown): ConfigDocument | undefined {
   const doc = asRecord(value);
@@ -327,7 +355,7 @@ export function readConfigDocument(value: unknown): ConfigDocument | undefined {
 /**
  * Parses the bytes of a registry document. Fails only when the bytes are not JSON.
  *
- * @public
+ * @internal
  */
 export function parseDocument(
   bytes: Buffer | string,
@@ -341,7 +369,7 @@ export function parseDocument(
 /**
  * Parses JSON text or bytes (UTF-8, with or without a byte order mark) without throwing.
  *
- * @public
+ * @internal
  */
 export function parseJsonBytes(
   bytes: Buffer | string,

@@ -17,16 +17,16 @@
 import {
   CheckId,
   Finding,
+  FixKey,
   FixVars,
   Severity,
-  fixFor,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 
 /**
  * The severity each check reports unless the evidence calls for another one (a mixed
  * gzip/uncompressed image is a risk, mixed gzip/zstd is blocking).
  *
- * @public
+ * @internal
  */
 export const DEFAULT_SEVERITY: Readonly<Record<CheckId, Severity>> = {
   'invalid-reference': 'blocking',
@@ -49,7 +49,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<CheckId, Severity>> = {
   unverifiable: 'risk',
 };
 
-/** What a check knows when it creates a finding. @public */
+/** What a check knows when it creates a finding. @internal */
 export interface FindingInput {
   title: string;
   /** Plain JSON after serialisation: Dates become ISO strings, undefined fields are dropped. */
@@ -57,13 +57,16 @@ export interface FindingInput {
   /** Fix variables: the reference's, enriched with what the evidence adds. */
   vars?: FixVars;
   severity?: Severity;
+  /** The catalogue entry of the fix, when narrower than the check's own. Default: the id. */
+  fixKey?: FixKey;
 }
 
 /**
- * Builds a finding with its fix from the catalogue. The one place findings are made, so every
- * check has the same shape.
+ * Builds a finding. The one place findings are made, so every check has the same shape. A
+ * finding is plain JSON and carries its fix as `fixKey` and `fixVars`, not as text: whoever
+ * shows it renders the fix with `fixFor`, so a stored finding reads with the current catalogue.
  *
- * @public
+ * @internal
  */
 export function createFinding(id: CheckId, input: FindingInput): Finding {
   return {
@@ -71,14 +74,15 @@ export function createFinding(id: CheckId, input: FindingInput): Finding {
     severity: input.severity ?? DEFAULT_SEVERITY[id],
     title: input.title,
     evidence: JSON.parse(JSON.stringify(input.evidence)),
-    fix: fixFor(id, input.vars ?? {}),
+    fixKey: input.fixKey ?? id,
+    fixVars: JSON.parse(JSON.stringify(input.vars ?? {})),
   };
 }
 
 /**
  * A digest short enough for a title: `sha256:` and 12 hex digits, then an ellipsis.
  *
- * @public
+ * @internal
  */
 export function shortDigest(digest: string): string {
   return digest.length > 19 ? `${digest.slice(0, 19)}…` : digest;
@@ -95,7 +99,7 @@ export type ReadinessStatus = 'ready' | 'blocked' | 'at-risk' | 'unverifiable';
  * `blocked` if any finding is blocking; otherwise `unverifiable` if the auditor could not read
  * something; otherwise `at-risk` if any finding is a risk; otherwise `ready`.
  *
- * @public
+ * @internal
  */
 export function statusOf(findings: readonly Finding[]): ReadinessStatus {
   if (findings.some(f => f.severity === 'blocking')) return 'blocked';
@@ -110,7 +114,7 @@ const SEVERITY_RANK: Record<Severity, number> = {
   info: 2,
 };
 
-/** Blocking first, then risks, then info; stable within a severity. @public */
+/** Blocking first, then risks, then info; stable within a severity. @internal */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity],

@@ -18,13 +18,13 @@
  * Pure functions over registry documents and ECS/ECR settings: no I/O. The offline `analyze`
  * command and the online inspection both use them.
  */
-export * from './analyze';
 export * from './artifacts';
 export * from './checks';
 export {
   IMAGE_CONFIG_MEDIA_TYPES,
   isIndexMediaType,
   isManifestMediaType,
+  effectiveMediaType,
   normalizeMediaType,
   parseDocument,
   parseJsonBytes,
@@ -46,6 +46,7 @@ export * from './findings';
 export * from './layers';
 export * from './lifecycle';
 export * from './platform';
+export type * from './repositoryFacts';
 export * from './tagMutability';
 export * from './taskDefinition';
 export { wildcardMatch } from './wildcard';

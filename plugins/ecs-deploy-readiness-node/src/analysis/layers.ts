@@ -21,7 +21,7 @@
  */
 export type LayerCompression = 'gzip' | 'zstd' | 'none';
 
-/** The order compressions are listed in. @public */
+/** The order compressions are listed in. @internal */
 export const LAYER_COMPRESSIONS: readonly LayerCompression[] = [
   'gzip',
   'zstd',
@@ -36,11 +36,11 @@ export const LAYER_COMPRESSIONS: readonly LayerCompression[] = [
  * - `encrypted`: an ocicrypt layer (`+encrypted`), which needs keys the ECS runtimes do not have;
  * - `unknown`: anything else (signatures, chart tarballs, arbitrary artifact blobs…).
  *
- * @public
+ * @internal
  */
 export type LayerClass = 'image' | 'attestation' | 'encrypted' | 'unknown';
 
-/** @public */
+/** @internal */
 export interface LayerInfo {
   mediaType: string;
   class: LayerClass;
@@ -86,7 +86,7 @@ function ociLayer(mediaType: string, rest: string): LayerInfo | undefined {
  * Classifies a layer by its media type (OCI image-spec `layer.md`, Docker image manifest v2).
  * Takes a normalised (lower-case, parameter-free) media type.
  *
- * @public
+ * @internal
  */
 export function classifyLayer(mediaType: string | undefined): LayerInfo {
   const type = mediaType ?? '';

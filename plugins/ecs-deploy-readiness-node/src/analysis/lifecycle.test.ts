@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import type { ImageDetails } from '../registry/types';
+import type { ImageDetails } from './repositoryFacts';
 import {
   evaluateLifecyclePolicy,
   parseLifecyclePolicy,

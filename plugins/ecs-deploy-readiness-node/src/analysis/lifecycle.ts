@@ -14,14 +14,14 @@
  * limitations under the License.
  */
 
-import type { ImageDetails } from '../registry/types';
+import type { ImageDetails } from './repositoryFacts';
 import { asNumber, asRecord, asString, parseJson } from './json';
 import { wildcardMatch } from './wildcard';
 
 /**
  * One rule of an ECR lifecycle policy, validated.
  *
- * @public
+ * @internal
  */
 export interface LifecycleRule {
   rulePriority: number;
@@ -45,7 +45,7 @@ export interface LifecycleRule {
 /**
  * What a lifecycle policy will do to one image.
  *
- * @public
+ * @internal
  */
 export interface LifecycleOutcome {
   digest: string;
@@ -115,7 +115,7 @@ function readRule(value: unknown, index: number): LifecycleRule | string {
  * Parses the text of an ECR lifecycle policy (`GetLifecyclePolicy` → `lifecyclePolicyText`).
  * Rules come back in priority order.
  *
- * @public
+ * @internal
  */
 export function parseLifecyclePolicy(
   text: string,
@@ -180,7 +180,7 @@ function addDays(date: Date, days: number): Date {
  * `sinceImagePulled` (last recorded pull, or push when never pulled) mark images older than
  * `countNumber` days. Returns the outcome per digest for the images a rule acts on now or later.
  *
- * @public
+ * @internal
  */
 export function evaluateLifecyclePolicy(
   rules: readonly LifecycleRule[],

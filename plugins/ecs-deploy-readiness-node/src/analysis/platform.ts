@@ -23,7 +23,7 @@ import { Descriptor } from './documents';
 /**
  * The platform ECS Fargate uses when a task definition has no `runtimePlatform`.
  *
- * @public
+ * @internal
  */
 export const FARGATE_DEFAULT_PLATFORM: Platform = {
   os: 'linux',
@@ -34,7 +34,7 @@ export const FARGATE_DEFAULT_PLATFORM: Platform = {
  * Windows Server releases ECS supports (`operatingSystemFamily` `WINDOWS_SERVER_<release>_…`) and
  * the `os.version` build prefix of the images that run on them.
  *
- * @public
+ * @internal
  */
 export const WINDOWS_OS_VERSIONS: Readonly<Record<string, string>> = {
   '2016': '10.0.14393',
@@ -103,7 +103,7 @@ function normalize(platform: Partial<Platform>): NormalizedPlatform {
 /**
  * `os/arch[/variant]` as written in the document (no normalisation), e.g. `linux/arm64/v8`.
  *
- * @public
+ * @internal
  */
 export function formatPlatform(platform: Partial<Platform>): string {
   const parts = [platform.os || 'unknown', platform.architecture || 'unknown'];
@@ -115,7 +115,7 @@ export function formatPlatform(platform: Partial<Platform>): string {
  * Like {@link formatPlatform}, with the Windows `os.version` when there is one
  * (`windows/amd64 (10.0.17763.6054)`), for titles and evidence.
  *
- * @public
+ * @internal
  */
 export function describePlatform(platform: Partial<Platform>): string {
   const version = platform['os.version'];
@@ -138,7 +138,7 @@ function osVersionMatches(prefix: string, version: string): boolean {
  * Whether an image built for `candidate` runs on `wanted`, with containerd's semantics: same OS,
  * same normalised architecture and variant, and for Windows a matching `os.version` build.
  *
- * @public
+ * @internal
  */
 export function platformMatches(
   wanted: Partial<Platform>,
@@ -156,7 +156,7 @@ export function platformMatches(
  * (`vnd.docker.reference.type: attestation-manifest`, platform `unknown/unknown`) or other
  * artifacts attached to the index (an `artifactType`).
  *
- * @public
+ * @internal
  */
 export function isAttestationEntry(entry: Descriptor): boolean {
   return (
@@ -180,7 +180,7 @@ const IMAGE_ENTRY_MEDIA_TYPES: readonly string[] = [
 /**
  * Index entries that are runnable images: not attestations, not artifacts.
  *
- * @public
+ * @internal
  */
 export function imageEntries(manifests: Descriptor[]): Descriptor[] {
   return manifests.filter(
@@ -197,7 +197,7 @@ export function imageEntries(manifests: Descriptor[]): Descriptor[] {
  * matches; failing that, the first image entry without a platform (containerd treats those as
  * matching any platform and checks the image's config).
  *
- * @public
+ * @internal
  */
 export function selectPlatformEntry(
   manifests: Descriptor[],
@@ -231,7 +231,7 @@ function windowsFamily(family: string): string | undefined {
  * and `operatingSystemFamily` LINUX | WINDOWS_SERVER_<release>_CORE/_FULL (→ `windows` with the
  * release's `os.version` build prefix). Absent → Fargate's default `linux/amd64`.
  *
- * @public
+ * @internal
  */
 export function platformFromRuntimePlatform(
   runtimePlatform: unknown,
@@ -294,7 +294,7 @@ export function platformFromRuntimePlatform(
  * `os(os.version)/arch` form for Windows builds, or an ECS pair such as `LINUX/ARM64` or
  * `WINDOWS_SERVER_2022_CORE/X86_64`.
  *
- * @public
+ * @internal
  */
 export function parsePlatform(
   text: string,

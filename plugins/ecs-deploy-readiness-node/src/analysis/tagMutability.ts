@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { RepositoryInfo, TagMutability } from '../registry/types';
+import type { RepositoryInfo, TagMutability } from './repositoryFacts';
 import { wildcardMatch } from './wildcard';
 
 /**
@@ -36,7 +36,7 @@ export interface TagMutabilityVerdict {
  * (tags matching a filter are immutable). Without repository information (other registries, or
  * ECR settings that could not be read) a tag is treated as mutable.
  *
- * @public
+ * @internal
  */
 export function evaluateTagMutability(
   info: RepositoryInfo | undefined,

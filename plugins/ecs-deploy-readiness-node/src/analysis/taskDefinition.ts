@@ -21,7 +21,7 @@ import { platformFromRuntimePlatform } from './platform';
 /**
  * One container definition, as far as image pulling is concerned.
  *
- * @public
+ * @internal
  */
 export interface TaskDefinitionContainer {
   /** `name`, or `container-<n>` when the definition has none. */
@@ -39,7 +39,7 @@ export interface TaskDefinitionContainer {
 /**
  * What the checks need from an ECS task definition.
  *
- * @public
+ * @internal
  */
 export interface TaskDefinitionSummary {
   family?: string;
@@ -67,7 +67,7 @@ function launchTypeOf(compatibilities: string[]): string | undefined {
  * --cli-input-json` takes, what `describe-task-definition` prints (with or without the
  * `{ "taskDefinition": … }` wrapper). Never throws; says what is wrong instead.
  *
- * @public
+ * @internal
  */
 export function parseTaskDefinition(
   value: unknown,

@@ -18,7 +18,7 @@
  * Matches a value against an ECR wildcard filter, where `*` stands for any run of characters
  * (lifecycle `tagPatternList`, tag mutability exclusion filters). Case-sensitive, like ECR tags.
  *
- * @public
+ * @internal
  */
 export function wildcardMatch(pattern: string, value: string): boolean {
   const source = pattern

@@ -15,7 +15,7 @@
  */
 
 import { MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
-import { buildImage } from 'ecs-sandbox/images';
+import { buildImage, buildIndex } from 'ecs-sandbox/images';
 import { runCli, tempDir } from './__testUtils__/runCli';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
@@ -251,6 +251,52 @@ describe('analyze --json', () => {
     });
   });
 
+  it('walks an index to the platform manifest and its config given with --document', async () => {
+    // An index that claims linux/amd64 for an image built on Apple silicon: only the walk to
+    // the config shows it.
+    const image = buildImage({
+      platform: { os: 'linux', architecture: 'arm64' },
+      layers: [{ files: { a: 'a' } }],
+    });
+    const index = buildIndex([
+      { artifact: image, platform: { os: 'linux', architecture: 'amd64' } },
+    ]);
+    const child = await dir.write('child.json', image.manifest.data);
+    const config = await dir.write('child-config.json', image.blobs[0].data);
+    const alone = await analyze(
+      index.manifest.data.toString(),
+      '--platform',
+      'linux/amd64',
+    );
+    expect(alone.code).toBe(0);
+    expect(findingIds(alone.json)).toEqual([]);
+
+    const walked = await analyze(
+      index.manifest.data.toString(),
+      '--platform',
+      'linux/amd64',
+      '--document',
+      child,
+      '--document',
+      config,
+    );
+    expect(walked.code).toBe(1);
+    expect(walked.json).toMatchObject({
+      kind: 'index',
+      platformManifest: {
+        kind: 'manifest',
+        layerCount: 1,
+        configPlatform: 'linux/arm64',
+      },
+    });
+    expect(findingIds(walked.json)).toEqual(['platform-missing:blocking']);
+    expect(walked.json.findings[0]).toMatchObject({
+      fixKey: 'platform-missing',
+      fixVars: { platform: 'linux/amd64' },
+      fix: { title: expect.any(String), steps: expect.any(Array) },
+    });
+  });
+
   it('compares layers with diff_ids and the config platform when --config is given (seed: mixed gzip + docker zstd)', async () => {
     const image = buildImage({
       style: 'docker',
@@ -405,7 +451,7 @@ describe('analyze --json', () => {
     expect(findingIds(json)).toEqual(['schema1-manifest:blocking']);
   });
 
-  it('reads a config on its own', async () => {
+  it('says a config given as the manifest is not an image, as the online inspection does', async () => {
     const { json } = await analyze(
       {
         architecture: 'arm64',
@@ -423,7 +469,8 @@ describe('analyze --json', () => {
       isImage: false,
       configPlatform: 'linux/arm64/v8',
     });
-    expect(findingIds(json)).toEqual(['platform-missing:blocking']);
+    expect(findingIds(json)).toEqual(['not-an-image:blocking']);
+    expect(json.findings[0].title).toMatch(/image config, where a manifest/);
   });
 
   it('reports an image with an empty layers array', async () => {

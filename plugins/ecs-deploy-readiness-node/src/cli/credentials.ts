@@ -14,6 +14,11 @@
  * limitations under the License.
  */
 
+import {
+  DOCKER_HUB_ALIASES,
+  DOCKER_HUB_REGISTRY,
+  canonicalRegistryHost,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { asRecord, asString, parseJson } from '../analysis/json';
 import type { RegistryCredentials } from '../registry/auth';
 
@@ -22,11 +27,8 @@ export const AUTH_ENV_PREFIX = 'ECS_READINESS_REGISTRY_AUTH_';
 /** Prefix of the environment variables that carry a ready bearer token for a registry host. */
 export const TOKEN_ENV_PREFIX = 'ECS_READINESS_REGISTRY_TOKEN_';
 
-const DOCKER_HUB_ALIASES = [
-  'docker.io',
-  'index.docker.io',
-  'registry-1.docker.io',
-];
+/** Docker Hub's names, the canonical one first, for looking its credentials up. */
+const DOCKER_HUB_HOSTS = [DOCKER_HUB_REGISTRY, ...DOCKER_HUB_ALIASES];
 
 /**
  * The environment variable suffix of a host: upper-case, every other character than A-Z and 0-9
@@ -42,7 +44,7 @@ function normalizeHost(key: string): string {
     .replace(/^[a-z]+:\/\//i, '')
     .split('/')[0]
     .toLowerCase();
-  return DOCKER_HUB_ALIASES.includes(host) ? 'docker.io' : host;
+  return canonicalRegistryHost(host);
 }
 
 function splitUserPassword(text: string): RegistryCredentials | undefined {
@@ -99,7 +101,7 @@ export function credentialsLookup(
 ): (registry: string) => RegistryCredentials | undefined {
   return registry => {
     const host = normalizeHost(registry);
-    const candidates = host === 'docker.io' ? DOCKER_HUB_ALIASES : [host];
+    const candidates = host === DOCKER_HUB_REGISTRY ? DOCKER_HUB_HOSTS : [host];
     for (const candidate of candidates) {
       const suffix = hostVariableSuffix(candidate);
       const token = env[`${TOKEN_ENV_PREFIX}${suffix}`];

@@ -270,7 +270,7 @@ describe('check-image on ECR (aws-sdk-client-mock)', () => {
     expect(code).toBe(1);
     expect(ids(json)).toEqual(['tag-not-found:blocking']);
     expect(json.findings[0].evidence).toMatchObject({
-      status: 'ImageNotFound',
+      awsCode: 'ImageNotFound',
     });
   });
 

@@ -209,6 +209,11 @@ export async function main(
         'manifest, index or config JSON ("-" for stdin)',
       )
       .option('--config <file>', 'the image config JSON of the manifest')
+      .option(
+        '--document <file>',
+        "another document the manifest leads to, found by its digest: an index's platform manifest, a nested index (repeatable)",
+        collect,
+      )
       .option('--platform <os/arch[/variant]>', 'platform the task runs on')
       .option(
         '--launch-type <type>',

@@ -16,15 +16,20 @@
 
 import {
   Finding,
+  Fix,
   Severity,
+  fixFor,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
-import type { ReadinessStatus } from '../analysis';
-import type { ImageInspection, TaskDefinitionInspection } from '../inspect';
+import type {
+  ImageInspection,
+  InspectionStatus,
+  TaskDefinitionInspection,
+} from '../inspect';
 
 /**
  * Exit-code policy: which findings fail the command (exit 1).
  *
- * @public
+ * @internal
  */
 export type FailOn = 'blocking' | 'unverifiable' | 'risk';
 
@@ -45,6 +50,39 @@ export function exitCodeFor(
 /** Stable JSON for machines: two-space indentation and a final newline. */
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** The fix of a finding, rendered now from the catalogue. */
+export function fixOf(finding: Finding): Fix {
+  return fixFor(finding.fixKey, finding.fixVars);
+}
+
+/**
+ * Findings as the JSON output prints them: as stored (`fixKey`, `fixVars`), with the fix rendered
+ * for readers that do not have the catalogue.
+ */
+export function findingsForJson(
+  findings: readonly Finding[],
+): Array<Finding & { fix: Fix }> {
+  return findings.map(finding => ({ ...finding, fix: fixOf(finding) }));
+}
+
+/** An image inspection for the JSON output, each finding with its rendered fix. */
+export function imageInspectionJson(result: ImageInspection) {
+  return { ...result, findings: findingsForJson(result.findings) };
+}
+
+/** A task definition inspection for the JSON output, each finding with its rendered fix. */
+export function taskDefinitionInspectionJson(result: TaskDefinitionInspection) {
+  return {
+    ...result,
+    containers: result.containers.map(c =>
+      c.inspection
+        ? { ...c, inspection: imageInspectionJson(c.inspection) }
+        : c,
+    ),
+    findings: findingsForJson(result.findings),
+  };
 }
 
 const ANSI: Record<string, string> = {
@@ -74,12 +112,13 @@ export class Painter {
     return this.paint(styles[severity], text);
   }
 
-  status(status: ReadinessStatus): string {
-    const styles: Record<ReadinessStatus, keyof typeof ANSI> = {
+  status(status: InspectionStatus): string {
+    const styles: Record<InspectionStatus, keyof typeof ANSI> = {
       ready: 'green',
       blocked: 'red',
       'at-risk': 'yellow',
       unverifiable: 'magenta',
+      canceled: 'dim',
     };
     return this.paint('bold', this.paint(styles[status], status.toUpperCase()));
   }
@@ -157,8 +196,9 @@ export function renderFixes(
   const blocks: string[] = [];
   const seen = new Set<string>();
   for (const finding of findings) {
+    const fix = fixOf(finding);
     const key = `${finding.id}\u0000${finding.container ?? ''}\u0000${
-      finding.fix.summary
+      fix.summary
     }`;
     if (finding.severity === 'info' || seen.has(key)) continue;
     seen.add(key);
@@ -169,16 +209,16 @@ export function renderFixes(
       )} ${painter.paint('bold', finding.id)}${
         finding.container ? ` (container ${finding.container})` : ''
       }`,
-      indentLines(finding.fix.summary, '  '),
+      indentLines(fix.summary, '  '),
     ];
-    finding.fix.steps.forEach((step, i) => {
+    fix.steps.forEach((step, i) => {
       lines.push(`  ${i + 1}. ${step.text}`);
       if (step.command) {
         const prefix = step.language === 'shell' || !step.language ? '$ ' : '';
         lines.push(indentLines(`${prefix}${step.command}`, '       '));
       }
     });
-    for (const doc of finding.fix.docs) {
+    for (const doc of fix.docs) {
       lines.push(`  Docs: ${doc.title} <${doc.url}>`);
     }
     blocks.push(lines.join('\n'));

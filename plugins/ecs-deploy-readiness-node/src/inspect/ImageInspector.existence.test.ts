@@ -31,9 +31,9 @@ import {
   DockerRegistry,
   startDockerRegistry,
 } from '../__testUtils__/dockerRegistry';
-import { InMemoryDocumentCache } from '../registry/cache';
 import { DefaultRegistryClientProvider } from '../registry/DefaultRegistryClientProvider';
-import { DocumentCache, RegistryClientProvider } from '../registry/types';
+import { RegistryClientProvider } from '../registry/types';
+import { DocumentCache, InMemoryDocumentCache } from './documentCache';
 import { ImageInspector } from './ImageInspector';
 import { ImageInspection } from './types';
 
@@ -67,7 +67,7 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-/** How the backend could wire one audit: each gives the provider for an audit. */
+/** How the backend wires an audit: one provider, a new inspector (and audit memo) per audit. */
 const wirings: Array<[string, () => () => RegistryClientProvider]> = [
   [
     'the provider for every audit',
@@ -78,17 +78,6 @@ const wirings: Array<[string, () => () => RegistryClientProvider]> = [
       });
       providers.push(provider);
       return () => provider;
-    },
-  ],
-  [
-    'a provider per audit (forAudit)',
-    () => {
-      const provider = new DefaultRegistryClientProvider({
-        insecureRegistries: [registry.host],
-        allowedPrivateRegistries: [registry.host],
-      });
-      providers.push(provider);
-      return () => provider.forAudit();
     },
   ],
 ];

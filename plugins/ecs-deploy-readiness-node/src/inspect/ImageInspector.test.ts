@@ -19,15 +19,15 @@ import {
   buildImage,
   buildMultiPlatformIndex,
 } from 'ecs-sandbox/images';
-import { MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
-import { InMemoryDocumentCache } from '../registry/cache';
 import {
-  DocumentCache,
-  RegistryError,
-  RegistryClientProvider,
-} from '../registry/types';
+  MEDIA_TYPES,
+  fixFor,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import { RegistryError, RegistryClientProvider } from '../registry/types';
+import { DocumentCache, InMemoryDocumentCache } from './documentCache';
 import { FakeRegistryClient } from './__testUtils__/FakeRegistryClient';
 import { ImageInspector } from './ImageInspector';
+import { InvalidRequestError } from './types';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const NOW = new Date('2026-06-15T12:00:00Z');
@@ -94,9 +94,11 @@ describe('ImageInspector.inspectImage', () => {
       'attestation-in-index:info',
     ]);
     expect(result.findings[0].title).toMatch(/cannot make tags immutable/);
-    expect(JSON.stringify(result.findings[0].fix)).toContain(
-      result.pinnedReference,
-    );
+    expect(
+      JSON.stringify(
+        fixFor(result.findings[0].fixKey, result.findings[0].fixVars),
+      ),
+    ).toContain(result.pinnedReference);
     expect(
       result.findings.every(
         f => f.image === 'registry.example.com/team/app:1.0',
@@ -193,12 +195,16 @@ describe('ImageInspector.inspectImage', () => {
     ],
     [
       'a denial',
-      new RegistryError('denied', 'denied: not authorized', { status: 403 }),
+      new RegistryError('denied', 'denied: not authorized', {
+        httpStatus: 403,
+      }),
       /access denied/,
     ],
     [
       'a rate limit',
-      new RegistryError('rate-limited', 'toomanyrequests', { status: 429 }),
+      new RegistryError('rate-limited', 'toomanyrequests', {
+        httpStatus: 429,
+      }),
       /rate-limited/,
     ],
     ['an unexpected bug', new TypeError('boom'), /boom/],
@@ -276,11 +282,13 @@ describe('ImageInspector.inspectImage', () => {
       expect(registry.calls.blobsExist).toBe(1);
       expect(registry.calls.getBlob).toBe(1);
 
+      // Another platform: the tag's digest is known in this audit, so only the arm64 manifest
+      // is fetched.
       await inspector.inspectImage({
         image: 'registry.example.com/app:v1',
         platform: 'linux/arm64',
       });
-      expect(registry.calls.getManifest).toBe(4);
+      expect(registry.calls.getManifest).toBe(3);
     });
 
     it('keeps registry calls under the concurrency limit', async () => {
@@ -328,7 +336,8 @@ describe('ImageInspector.inspectImage', () => {
         image: pinned,
         deployedDigests: [index.manifest.digest],
       });
-      expect(registry.calls.manifestExists).toBe(3);
+      // Asked once in this audit, for the pinned reference and the deployed digest alike.
+      expect(registry.calls.manifestExists).toBe(2);
       expect(registry.calls.getManifest).toBe(2);
       expect(summary(gone.findings)).toEqual([
         'tag-not-found:blocking',
@@ -411,9 +420,11 @@ describe('ImageInspector.inspectImage', () => {
         matchedFilter: 'latest',
         pinnedReference: `${ECR}/web:latest@${digest}`,
       });
-      expect(JSON.stringify(result.findings[0].fix)).toContain(
-        `${ECR}/web:latest@${digest}`,
-      );
+      expect(
+        JSON.stringify(
+          fixFor(result.findings[0].fixKey, result.findings[0].fixVars),
+        ),
+      ).toContain(`${ECR}/web:latest@${digest}`);
     });
 
     it('blocks on a deployed digest that was deleted or archived', async () => {
@@ -701,16 +712,23 @@ describe('ImageInspector input validation', () => {
     expect(registry.calls.getManifest).toBe(2);
   });
 
-  it('reports an invalid platform string instead of guessing one', async () => {
+  it('refuses an invalid platform as a usage error instead of guessing one', async () => {
     const registry = new FakeRegistryClient('registry.example.com');
-    const result = await setup(registry).inspectImage({
-      image: 'registry.example.com/app:v1',
-      platform: 'linux amd64',
-    });
-    expect(result.status).toBe('unverifiable');
-    expect(result.findings[0].title).toMatch(
-      /platform "linux amd64" is not valid/,
-    );
+    const inspector = setup(registry);
+    for (const platform of ['linux amd64', { os: 'linux' } as any]) {
+      await expect(
+        inspector.inspectImage({
+          image: 'registry.example.com/app:v1',
+          platform,
+        }),
+      ).rejects.toThrow(InvalidRequestError);
+    }
+    await expect(
+      inspector.inspectImage({
+        image: 'registry.example.com/app:v1',
+        platform: 'linux amd64',
+      }),
+    ).rejects.toThrow(/platform "linux amd64" is not valid/);
     expect(registry.calls.getManifest).toBe(0);
   });
 });

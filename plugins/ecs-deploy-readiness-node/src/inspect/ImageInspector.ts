@@ -21,29 +21,14 @@ import {
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import {
   CheckContext,
-  ConfigDocument,
-  DocumentFacts,
   FARGATE_DEFAULT_PLATFORM,
-  ManifestDocument,
-  RegistryDocument,
-  checkIndex,
-  checkManifest,
-  checkSchema1,
-  checkUnknown,
-  classifyLayer,
+  checkResolvedImage,
   createFinding,
   describePlatform,
-  evaluateLifecyclePolicy,
-  evaluateTagMutability,
   factsOf,
   formatPlatform,
-  parseDocument,
-  parseJsonBytes,
-  parseLifecyclePolicy,
   parsePlatform,
   parseTaskDefinition,
-  readConfigDocument,
-  shortDigest,
   sortFindings,
   statusOf,
 } from '../analysis';
@@ -54,17 +39,21 @@ import {
   withDigest,
 } from '../reference';
 import type { ImageReference } from '../reference/types';
-import { InMemoryDocumentCache } from '../registry/cache';
-import { RegistryError } from '../registry/types';
-import type {
-  ImageDetails,
-  RegistryClient,
-  RegistryClientProvider,
-  RepositoryInfo,
-} from '../registry/types';
-import { DocumentReader } from './documentReader';
-import { Limiter, Memo } from './limiter';
-import { InspectionStage, findingForRegistryError } from './registryFindings';
+import type { RegistryClient, RegistryClientProvider } from '../registry/types';
+import { AuditMemo } from './auditMemo';
+import { attempt, isCanceled, throwIfAborted } from './cancel';
+import { InMemoryDocumentCache } from './documentCache';
+import { Limiter } from './limiter';
+import {
+  RegistryCheckContext,
+  checkDeployedDigests,
+  checkImageDetails,
+  checkLifecycle,
+  checkTagMutability,
+} from './registryChecks';
+import { findingForRegistryError } from './registryFindings';
+import { RegistryReader } from './registryReader';
+import { DocumentSource, Resolution, resolveImage } from './resolve';
 import {
   Clock,
   ImageInspection,
@@ -72,69 +61,43 @@ import {
   InspectImageRequest,
   InspectTaskDefinitionOptions,
   InspectionFacts,
+  InvalidRequestError,
   TaskDefinitionInspection,
 } from './types';
 
-/** Nested indexes deeper than this are not followed. */
-const MAX_INDEX_DEPTH = 3;
 const DEFAULT_CONCURRENCY = 8;
 
-/** What an image looks like for one platform: everything that does not depend on the caller. */
+/** An image resolved and checked for one platform: what does not depend on the caller. */
 interface ImageState {
-  resolvedDigest?: string;
-  platformManifestDigest?: string;
-  /** True when the reference resolved (the registry had the tag or digest). */
-  resolved: boolean;
-  index?: DocumentFacts;
-  manifest?: DocumentFacts;
-  registryImage?: ImageDetails;
+  resolution: Resolution;
+  /** The resolution's read findings and the checks of what it read. */
   findings: Finding[];
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-async function attempt<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await fn() };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-function referenceKey(ref: ImageReference): string {
-  return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${
-    ref.digest ? `@${ref.digest}` : ''
-  }`;
-}
-
 /**
- * Inspects images in their registries, with the checks of `src/analysis`, and tells whether ECS
- * can pull and start them. Built for audits of thousands of services: registry calls are bounded
- * by a concurrency limit, documents fetched by digest are cached, and the same image and platform
- * requested by many services is inspected once (in-flight work is shared). Create one inspector
- * per audit run: what it remembers about tags lives as long as the instance.
+ * Inspects images in their registries and tells whether ECS can pull and start them: a small
+ * façade over the engine's steps. For each request it parses the reference, picks the registry
+ * client, runs the one resolution step (`resolveImage`: index → platform manifest → config) and
+ * the document checks (`checkResolvedImage`, shared with the offline analysis), then the registry
+ * checks (tag mutability, image details, deployed digests, lifecycle).
  *
- * The inspector's `documentCache` is the engine's only document cache, and it is read for
- * content only: whether a digest still exists (a digest-pinned reference, a deployed digest, a
- * layer) is always asked of the registry (`manifestExists`, `blobsExist`), at most once per
- * audit when the provider is an audit provider.
+ * Built for audits of thousands of services: registry calls are bounded by a concurrency limit,
+ * every registry answer is remembered in one bounded audit memo (so an image and platform
+ * requested by many services is inspected once, and in-flight work is shared), and documents are
+ * read through the document cache. Create one inspector per audit run.
  *
- * Never throws for bad input or registry failures: they become findings.
+ * Never throws for bad input or registry failures: they become findings. Rejects only for a
+ * request it cannot run as asked ({@link InvalidRequestError}). Every inspection takes an
+ * `AbortSignal`; a canceled inspection ends at once with the status `canceled`.
  *
  * @public
  */
 export class ImageInspector {
   private readonly provider: RegistryClientProvider;
-  private readonly documents: DocumentReader;
-  private readonly limiter: Limiter;
+  private readonly reader: RegistryReader;
+  private readonly memo: AuditMemo;
   private readonly clock: Clock;
   private readonly parseOptions: ParseImageReferenceOptions;
-  private readonly images = new Memo<ImageState>();
-  private readonly repositories = new Memo<
-    Outcome<RepositoryInfo | undefined>
-  >();
-  private readonly imageLists = new Memo<Outcome<ImageDetails[]>>();
-  private readonly deployed = new Memo<Finding[]>();
 
   static create(options: ImageInspectorOptions): ImageInspector {
     return new ImageInspector(options);
@@ -142,10 +105,11 @@ export class ImageInspector {
 
   private constructor(options: ImageInspectorOptions) {
     this.provider = options.registryClientProvider;
-    this.limiter = new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY);
-    this.documents = new DocumentReader(
+    this.memo = new AuditMemo({ maxEntries: options.maxMemoEntries });
+    this.reader = new RegistryReader(
+      this.memo,
+      new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY),
       options.documentCache ?? new InMemoryDocumentCache(),
-      this.limiter,
     );
     this.clock = options.clock ?? { now: () => new Date() };
     this.parseOptions = {
@@ -153,160 +117,21 @@ export class ImageInspector {
     };
   }
 
-  /** Forgets every tag resolution and repository fact (the document cache is kept). */
-  clearMemo(): void {
-    this.images.clear();
-    this.repositories.clear();
-    this.imageLists.clear();
-    this.deployed.clear();
-  }
-
   /**
    * Inspects one image for one platform.
    */
   async inspectImage(request: InspectImageRequest): Promise<ImageInspection> {
-    const platformResult =
-      typeof request.platform === 'string'
-        ? parsePlatform(request.platform)
-        : {
-            ok: true as const,
-            platform: request.platform ?? FARGATE_DEFAULT_PLATFORM,
-          };
-    const platform = platformResult.ok
-      ? platformResult.platform
-      : FARGATE_DEFAULT_PLATFORM;
+    const platform = requestPlatform(request.platform);
     const facts: InspectionFacts = { platform: describePlatform(platform) };
-
-    const parsed = parseImageReference(request.image, this.parseOptions);
-    if (!parsed.ok) {
-      const findings = [
-        createFinding('invalid-reference', {
-          title: `"${request.image}" is not a valid image reference: ${parsed.reason}`,
-          evidence: { image: request.image, reason: parsed.reason },
-          vars: { image: request.image },
-        }),
-      ];
-      return this.result(request.image, { findings }, facts);
-    }
-    const ref = parsed.reference;
-    facts.reference = {
-      registry: ref.registry,
-      repository: ref.repository,
-      tag: ref.tag,
-      digest: ref.digest,
-      registryKind: ref.kind,
-    };
-    const vars = this.varsFor(ref, platform, request.launchType);
-    const findings: Finding[] = [];
-    if (!platformResult.ok) {
-      findings.push(
-        createFinding('unverifiable', {
-          title: `The platform "${request.platform}" is not valid: ${platformResult.reason}`,
-          evidence: {
-            platform: request.platform,
-            reason: platformResult.reason,
-          },
-          vars,
-        }),
-      );
-      return this.result(ref.original, { findings }, facts);
-    }
-
-    const client = this.clientFor(ref, vars);
-    if (!client.ok) {
-      return this.result(ref.original, { findings: [client.finding] }, facts);
-    }
-    const state = await this.images.get(
-      `${referenceKey(ref)}|${describePlatform(platform)}|${
-        request.launchType ?? ''
-      }`,
-      () =>
-        this.inspectState(
-          client.value,
-          ref,
-          platform,
-          request.launchType,
-          vars,
-        ),
-    );
-    const pinnedReference =
-      state.resolvedDigest && !ref.digest
-        ? withDigest(ref, state.resolvedDigest)
-        : undefined;
-    const enriched: FixVars = {
-      ...vars,
-      ...(state.resolvedDigest
-        ? { digest: ref.digest ?? state.resolvedDigest }
-        : {}),
-      ...(pinnedReference ? { pinnedReference } : {}),
-    };
-    findings.push(...state.findings);
-
-    if (ref.kind === 'dockerhub' && !request.hasRepositoryCredentials) {
-      findings.push(
-        createFinding('dockerhub-unauthenticated', {
-          title:
-            'Pulled from Docker Hub without credentials: anonymous pulls are rate-limited per IP ("toomanyrequests")',
-          evidence: { registry: ref.registry, repository: ref.repository },
-          vars: enriched,
-        }),
-      );
-    }
-    if (!ref.digest && state.resolved) {
-      const mutable = await this.mutableTagFinding(
-        client.value,
-        ref,
-        request,
-        enriched,
-        facts,
-      );
-      if (mutable) findings.push(mutable);
-    }
-    const deployedDigests: string[] = [];
-    for (const digest of new Set(request.deployedDigests ?? [])) {
-      const problem = digestProblem(digest);
-      if (problem) {
-        findings.push(
-          createFinding('unverifiable', {
-            title: `Cannot check the deployed digest "${digest}": ${problem}`,
-            evidence: { stage: 'deployed-digest', digest, reason: problem },
-            vars: enriched,
-          }),
-        );
-        continue;
+    try {
+      throwIfAborted(request.signal);
+      return await this.inspect(request, platform, facts);
+    } catch (error) {
+      if (isCanceled(error)) {
+        return canceledResult(request.image, facts);
       }
-      deployedDigests.push(digest);
+      throw error;
     }
-    for (const digest of deployedDigests) {
-      findings.push(
-        ...(await this.deployedDigestFindings(
-          client.value,
-          ref,
-          digest,
-          enriched,
-        )),
-      );
-    }
-    findings.push(
-      ...(await this.lifecycleFindings(
-        client.value,
-        ref,
-        [
-          ...(state.resolvedDigest
-            ? [{ digest: state.resolvedDigest, role: 'resolved' }]
-            : []),
-          ...deployedDigests.map(digest => ({ digest, role: 'deployed' })),
-        ],
-        enriched,
-        facts,
-      )),
-    );
-    return this.result(
-      ref.original,
-      { ...state, findings },
-      facts,
-      pinnedReference,
-    );
   }
 
   /**
@@ -354,6 +179,7 @@ export class ImageInspector {
           hasRepositoryCredentials: container.hasRepositoryCredentials,
           versionConsistency: container.versionConsistency,
           deployedDigests: options.deployedDigestsByContainer?.[container.name],
+          signal: options.signal,
         });
         return {
           name: container.name,
@@ -367,6 +193,7 @@ export class ImageInspector {
       }),
     );
     const findings = sortFindings(containers.flatMap(c => c.findings));
+    const canceled = containers.some(c => c.inspection?.status === 'canceled');
     return {
       family: td.family,
       revision: td.revision,
@@ -374,7 +201,7 @@ export class ImageInspector {
       platform: describePlatform(td.platform),
       platformSource: td.platformSource,
       launchType: td.launchType,
-      status: statusOf(findings),
+      status: canceled ? 'canceled' : statusOf(findings),
       containers: containers.map(({ findings: _, ...c }) => c),
       findings,
     };
@@ -384,7 +211,10 @@ export class ImageInspector {
    * Resolves a reference to the digest it points at now (for pinning). A reference that already
    * has a digest resolves to it without a registry call.
    */
-  async resolveDigest(image: string): Promise<
+  async resolveDigest(
+    image: string,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<
     | {
         ok: true;
         reference: ImageReference;
@@ -395,14 +225,7 @@ export class ImageInspector {
   > {
     const parsed = parseImageReference(image, this.parseOptions);
     if (!parsed.ok) {
-      return {
-        ok: false,
-        finding: createFinding('invalid-reference', {
-          title: `"${image}" is not a valid image reference: ${parsed.reason}`,
-          evidence: { image, reason: parsed.reason },
-          vars: { image },
-        }),
-      };
+      return { ok: false, finding: invalidReference(image, parsed.reason) };
     }
     const ref = parsed.reference;
     if (ref.digest) {
@@ -413,14 +236,15 @@ export class ImageInspector {
         pinnedReference: ref.original,
       };
     }
-    const vars = this.varsFor(ref, FARGATE_DEFAULT_PLATFORM, undefined);
+    const vars = varsFor(ref, FARGATE_DEFAULT_PLATFORM, undefined);
     const client = this.clientFor(ref, vars);
     if (!client.ok) return { ok: false, finding: client.finding };
     const fetched = await attempt(() =>
-      this.documents.manifest(
+      this.reader.manifestByTag(
         client.value,
         ref.repository,
         ref.tag ?? 'latest',
+        options.signal,
       ),
     );
     if (!fetched.ok) {
@@ -441,68 +265,191 @@ export class ImageInspector {
     };
   }
 
-  private result(
-    reference: string,
-    state: Pick<
-      ImageState,
-      | 'resolvedDigest'
-      | 'platformManifestDigest'
-      | 'index'
-      | 'manifest'
-      | 'registryImage'
-      | 'findings'
-    >,
+  private async inspect(
+    request: InspectImageRequest,
+    platform: Platform,
     facts: InspectionFacts,
-    pinnedReference?: string,
-  ): ImageInspection {
-    const findings = sortFindings(state.findings).map(f => ({
-      ...f,
-      image: reference,
-    }));
-    const details = state.registryImage;
-    return {
-      reference,
-      ...(state.resolvedDigest ? { resolvedDigest: state.resolvedDigest } : {}),
-      ...(state.platformManifestDigest
-        ? { platformManifestDigest: state.platformManifestDigest }
-        : {}),
-      ...(pinnedReference ? { pinnedReference } : {}),
-      status: statusOf(findings),
-      facts: {
+  ): Promise<ImageInspection> {
+    const { signal } = request;
+    const parsed = parseImageReference(request.image, this.parseOptions);
+    if (!parsed.ok) {
+      return result(request.image, facts, [
+        invalidReference(request.image, parsed.reason),
+      ]);
+    }
+    const ref = parsed.reference;
+    facts.reference = {
+      registry: ref.registry,
+      repository: ref.repository,
+      tag: ref.tag,
+      digest: ref.digest,
+      registryKind: ref.kind,
+    };
+    const vars = varsFor(ref, platform, request.launchType);
+    const client = this.clientFor(ref, vars);
+    if (!client.ok) return result(ref.original, facts, [client.finding]);
+
+    const state = await this.memo.get(
+      [
+        'inspection',
+        ref.original,
+        describePlatform(platform),
+        request.launchType ?? '',
+      ].join('\n'),
+      s =>
+        this.imageState(client.value, ref, {
+          platform,
+          launchType: request.launchType,
+          vars,
+          signal: s,
+        }),
+      { signal },
+    );
+    const { resolution } = state;
+    const resolvedDigest = resolution.resolvedDigest;
+    const pinnedReference =
+      resolvedDigest && !ref.digest
+        ? withDigest(ref, resolvedDigest)
+        : undefined;
+    const ctx: RegistryCheckContext = {
+      reader: this.reader,
+      client: client.value,
+      reference: ref,
+      vars: {
+        ...vars,
+        ...(resolvedDigest ? { digest: ref.digest ?? resolvedDigest } : {}),
+        ...(pinnedReference ? { pinnedReference } : {}),
+      },
+      signal,
+    };
+    const findings = [...state.findings];
+    if (ref.kind === 'dockerhub' && !request.hasRepositoryCredentials) {
+      findings.push(
+        createFinding('dockerhub-unauthenticated', {
+          title:
+            'Pulled from Docker Hub without credentials: anonymous pulls are rate-limited per IP ("toomanyrequests")',
+          evidence: { registry: ref.registry, repository: ref.repository },
+          vars: ctx.vars,
+        }),
+      );
+    }
+    if (resolvedDigest && client.value.describeImage) {
+      const image = await checkImageDetails(ctx, resolvedDigest);
+      if (image.details) {
+        facts.registryImage = {
+          ...image.details,
+          pushedAt: image.details.pushedAt?.toISOString(),
+          lastRecordedPullTime:
+            image.details.lastRecordedPullTime?.toISOString(),
+        };
+      }
+      // The documents may already show the image empty; one finding says it.
+      if (!findings.some(f => f.id === 'empty-image')) {
+        findings.push(...image.findings);
+      }
+    }
+    if (!ref.digest && resolution.resolved) {
+      const mutability = await checkTagMutability(
+        ctx,
+        request.versionConsistency,
+      );
+      facts.tagMutability = mutability.tagMutability;
+      findings.push(...mutability.findings);
+    }
+    const deployed = validDeployedDigests(request.deployedDigests, ctx.vars);
+    findings.push(...deployed.findings);
+    findings.push(...(await checkDeployedDigests(ctx, deployed.digests)));
+    const lifecycle = await checkLifecycle(
+      ctx,
+      [
+        ...(resolvedDigest
+          ? [{ digest: resolvedDigest, role: 'resolved' as const }]
+          : []),
+        ...deployed.digests.map(digest => ({
+          digest,
+          role: 'deployed' as const,
+        })),
+      ],
+      this.clock.now(),
+    );
+    if (lifecycle.hasLifecyclePolicy !== undefined) {
+      facts.hasLifecyclePolicy = lifecycle.hasLifecyclePolicy;
+    }
+    findings.push(...lifecycle.findings);
+    throwIfAborted(signal);
+
+    const index = resolution.image.indexes[0];
+    const manifest = resolution.image.manifest;
+    return result(
+      ref.original,
+      {
         ...facts,
-        ...(state.index ? { index: state.index } : {}),
-        ...(state.manifest ? { manifest: state.manifest } : {}),
-        ...(details
-          ? {
-              registryImage: {
-                ...details,
-                pushedAt: details.pushedAt?.toISOString(),
-                lastRecordedPullTime:
-                  details.lastRecordedPullTime?.toISOString(),
-              },
-            }
+        ...(index ? { index: factsOf(index.document) } : {}),
+        ...(manifest
+          ? { manifest: factsOf(manifest.document, resolution.image.config) }
           : {}),
       },
       findings,
-    };
+      {
+        resolvedDigest,
+        platformManifestDigest: resolution.platformManifestDigest,
+        pinnedReference,
+      },
+    );
   }
 
-  private varsFor(
+  /** Resolves the reference for the platform and checks the documents it read. */
+  private async imageState(
+    client: RegistryClient,
     ref: ImageReference,
-    platform: Platform,
-    launchType?: string,
-  ): FixVars {
+    ctx: CheckContext & { signal: AbortSignal },
+  ): Promise<ImageState> {
+    const resolution = await resolveImage({
+      source: this.registrySource(client, ref),
+      ctx,
+      signal: ctx.signal,
+      readFailure: (error, stage, digest) =>
+        findingForRegistryError(error, stage, {
+          reference: ref,
+          vars: ctx.vars ?? {},
+          digest: digest ?? (stage === 'manifest' ? ref.digest : undefined),
+        }),
+    });
+    const checked = checkResolvedImage(resolution.image, {
+      ...ctx,
+      vars: {
+        ...ctx.vars,
+        ...(resolution.resolvedDigest
+          ? { digest: ref.digest ?? resolution.resolvedDigest }
+          : {}),
+      },
+    });
+    return { resolution, findings: [...checked, ...resolution.findings] };
+  }
+
+  /** The registry as the resolution's document source. */
+  private registrySource(
+    client: RegistryClient,
+    ref: ImageReference,
+  ): DocumentSource {
+    const { reader } = this;
+    const repository = ref.repository;
     return {
-      image: ref.original,
-      repository: ref.repository,
-      registry: ref.registry,
-      ...(ref.ecr
-        ? { region: ref.ecr.region, accountId: ref.ecr.accountId }
-        : {}),
-      ...(ref.tag ? { tag: ref.tag } : {}),
-      ...(ref.digest ? { digest: ref.digest } : {}),
-      platform: formatPlatform(platform),
-      ...(launchType ? { launchType } : {}),
+      top: signal =>
+        ref.digest
+          ? reader.existingManifest(client, repository, ref.digest, signal)
+          : reader.manifestByTag(
+              client,
+              repository,
+              ref.tag ?? 'latest',
+              signal,
+            ),
+      manifest: (digest, signal) =>
+        reader.manifestByDigest(client, repository, digest, signal),
+      config: (digest, signal) =>
+        reader.blob(client, repository, digest, signal),
+      blobsExist: (digests, signal) =>
+        reader.blobsExist(client, repository, digests, signal),
     };
   }
 
@@ -522,499 +469,117 @@ export class ImageInspector {
       };
     }
   }
+}
 
-  /**
-   * Asks the registry whether the repository still holds the manifest `digest` (never a cache),
-   * and throws the same `manifest-not-found` RegistryError a failed fetch gives when it does not,
-   * so a missing digest reads the same whichever call found it.
-   */
-  private async requireManifest(
-    client: RegistryClient,
-    repository: string,
-    digest: string,
-  ): Promise<void> {
-    const exists = await this.limiter.run(() =>
-      client.manifestExists(repository, digest),
-    );
-    if (!exists) {
-      throw new RegistryError(
-        'manifest-not-found',
-        `the manifest ${repository}@${digest} does not exist on ${client.registry}`,
-        { registry: client.registry },
+/** The platform of a request; an invalid one is the caller's mistake. */
+function requestPlatform(value: InspectImageRequest['platform']): Platform {
+  if (value === undefined) return FARGATE_DEFAULT_PLATFORM;
+  if (typeof value === 'string') {
+    const parsed = parsePlatform(value);
+    if (!parsed.ok) {
+      throw new InvalidRequestError(
+        `The platform "${value}" is not valid: ${parsed.reason}`,
       );
     }
+    return parsed.platform;
   }
-
-  /**
-   * Resolves the reference, walks index → platform manifest → config, and runs the document
-   * checks and the blob existence check.
-   */
-  private async inspectState(
-    client: RegistryClient,
-    ref: ImageReference,
-    platform: Platform,
-    launchType: string | undefined,
-    vars: FixVars,
-  ): Promise<ImageState> {
-    const state: ImageState = { resolved: false, findings: [] };
-    const fail = (error: unknown, stage: InspectionStage, digest?: string) => {
-      state.findings.push(
-        findingForRegistryError(error, stage, { reference: ref, vars, digest }),
-      );
-      return state;
-    };
-    // A pinned digest's content never changes and may come from the document cache; whether the
-    // repository still holds it is the registry's to say.
-    const top = await attempt(async () => {
-      if (ref.digest) {
-        await this.requireManifest(client, ref.repository, ref.digest);
-      }
-      return this.documents.manifest(
-        client,
-        ref.repository,
-        ref.digest ?? ref.tag ?? 'latest',
-      );
-    });
-    if (!top.ok) return fail(top.error, 'manifest', ref.digest);
-    state.resolved = true;
-    state.resolvedDigest = top.value.digest;
-    const ctxVars = { ...vars, digest: ref.digest ?? top.value.digest };
-
-    let fetched = top.value;
-    for (let depth = 0; ; depth++) {
-      const ctx: CheckContext = {
-        platform,
-        launchType,
-        vars: ctxVars,
-        digest: fetched.digest,
-      };
-      const parsed = parseDocument(fetched.bytes, fetched.mediaType);
-      if (!parsed.ok) {
-        state.findings.push(
-          ...checkUnknown(
-            {
-              mediaType: fetched.mediaType,
-              reason: `the manifest is ${parsed.error}`,
-            },
-            ctx,
-          ),
-        );
-        return state;
-      }
-      const doc = parsed.document;
-      if (doc.kind !== 'index') {
-        state.platformManifestDigest = fetched.digest;
-        await this.checkPlatformManifest(client, ref, doc, ctx, state, fail);
-        break;
-      }
-      const { findings, selected } = checkIndex(doc, ctx);
-      state.findings.push(...findings);
-      state.index ??= factsOf(doc);
-      if (!selected) return state;
-      if (!selected.digest || depth + 1 >= MAX_INDEX_DEPTH) {
-        state.findings.push(
-          ...checkUnknown(
-            {
-              mediaType: selected.mediaType,
-              reason: selected.digest
-                ? `indexes are nested more than ${MAX_INDEX_DEPTH} deep`
-                : 'the index entry for the platform has no digest',
-            },
-            ctx,
-          ),
-        );
-        return state;
-      }
-      const child = await attempt(() =>
-        this.documents.manifest(client, ref.repository, selected.digest!),
-      );
-      if (!child.ok)
-        return fail(child.error, 'platform-manifest', selected.digest);
-      fetched = {
-        ...child.value,
-        mediaType: child.value.mediaType ?? selected.mediaType,
-      };
-    }
-
-    if (client.describeImage && state.resolvedDigest) {
-      const details = await attempt(() =>
-        this.limiter.run(() =>
-          client.describeImage!(ref.repository, {
-            digest: state.resolvedDigest,
-          }),
-        ),
-      );
-      if (details.ok && details.value) {
-        state.registryImage = details.value;
-        if (
-          details.value.sizeInBytes === 0 &&
-          !state.findings.some(f => f.id === 'empty-image')
-        ) {
-          state.findings.push(
-            createFinding('empty-image', {
-              title: `The registry reports the image ${shortDigest(
-                state.resolvedDigest,
-              )} as 0 bytes: the push did not upload it`,
-              evidence: {
-                digest: state.resolvedDigest,
-                sizeInBytes: 0,
-                source: 'registry',
-              },
-              vars: ctxVars,
-            }),
-          );
-        }
-      }
-    }
-    return state;
-  }
-
-  private async checkPlatformManifest(
-    client: RegistryClient,
-    ref: ImageReference,
-    doc: RegistryDocument,
-    ctx: CheckContext,
-    state: ImageState,
-    fail: (
-      error: unknown,
-      stage: InspectionStage,
-      digest?: string,
-    ) => ImageState,
-  ): Promise<void> {
-    if (doc.kind === 'schema1') {
-      state.manifest = factsOf(doc);
-      state.findings.push(...checkSchema1(doc, ctx));
-      await this.checkBlobs(
-        client,
-        ref,
-        doc.layerDigests.filter(d => d),
-        ctx,
-        state,
-        fail,
-      );
-      return;
-    }
-    if (doc.kind !== 'manifest') {
-      state.findings.push(
-        ...checkUnknown(
-          {
-            mediaType: doc.mediaType,
-            reason:
-              doc.kind === 'unknown'
-                ? doc.reason
-                : 'the registry returned an image config where a manifest belongs',
-          },
-          ctx,
-        ),
-      );
-      return;
-    }
-    const facts = factsOf(doc);
-    if (!facts.isImage) {
-      state.manifest = facts;
-      state.findings.push(...checkManifest(doc, undefined, ctx));
-      return;
-    }
-    const blobsPresent = await this.checkBlobs(
-      client,
-      ref,
-      blobsOf(doc),
-      ctx,
-      state,
-      fail,
-    );
-    let config: ConfigDocument | undefined;
-    const configDigest = doc.config?.digest;
-    if (configDigest && blobsPresent.get(configDigest) !== false) {
-      const bytes = await attempt(() =>
-        this.documents.blob(client, ref.repository, configDigest),
-      );
-      if (!bytes.ok) {
-        fail(bytes.error, 'config', configDigest);
-      } else {
-        const json = parseJsonBytes(bytes.value);
-        config = json.ok ? readConfigDocument(json.value) : undefined;
-        if (!config) {
-          state.findings.push(
-            createFinding('not-an-image', {
-              title: `The image config ${shortDigest(
-                configDigest,
-              )} is not a JSON object: runtimes cannot read it`,
-              evidence: {
-                configDigest,
-                reason: json.ok ? 'not an object' : json.error,
-              },
-              vars: ctx.vars,
-            }),
-          );
-        }
-      }
-    }
-    state.manifest = factsOf(doc, config);
-    state.findings.push(...checkManifest(doc, config, ctx));
-  }
-
-  /**
-   * Checks that blobs exist; reports the missing ones. Returns what the registry said.
-   */
-  private async checkBlobs(
-    client: RegistryClient,
-    ref: ImageReference,
-    digests: string[],
-    ctx: CheckContext,
-    state: ImageState,
-    fail: (
-      error: unknown,
-      stage: InspectionStage,
-      digest?: string,
-    ) => ImageState,
-  ): Promise<Map<string, boolean>> {
-    const unique = [...new Set(digests)];
-    if (unique.length === 0) return new Map();
-    const result = await attempt(() =>
-      this.limiter.run(() => client.blobsExist(ref.repository, unique)),
-    );
-    if (!result.ok) {
-      fail(result.error, 'blobs');
-      return new Map();
-    }
-    const missing = unique.filter(d => result.value.get(d) === false);
-    if (missing.length > 0) {
-      state.findings.push(
-        createFinding('missing-blob', {
-          title: `${missing.length} of ${unique.length} blobs of the image are missing from ${ref.registry}/${ref.repository}: the pull fails with "blob unknown"`,
-          evidence: { digest: ctx.digest, missing, checked: unique.length },
-          vars: ctx.vars,
-        }),
-      );
-    }
-    return result.value;
-  }
-
-  private async repositoryInfo(client: RegistryClient, ref: ImageReference) {
-    return this.repositories.get(`${ref.registry}/${ref.repository}`, () =>
-      attempt(async () =>
-        client.getRepositoryInfo
-          ? this.limiter.run(() => client.getRepositoryInfo!(ref.repository))
-          : undefined,
-      ),
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof value.os !== 'string' ||
+    typeof value.architecture !== 'string' ||
+    !value.os ||
+    !value.architecture
+  ) {
+    throw new InvalidRequestError(
+      'The platform must name an os and an architecture',
     );
   }
+  return value;
+}
 
-  private async mutableTagFinding(
-    client: RegistryClient,
-    ref: ImageReference,
-    request: InspectImageRequest,
-    vars: FixVars,
-    facts: InspectionFacts,
-  ): Promise<Finding | undefined> {
-    const info = await this.repositoryInfo(client, ref);
-    const tag = ref.tag ?? 'latest';
-    const verdict = evaluateTagMutability(
-      info.ok ? info.value : undefined,
-      tag,
-      ref.kind === 'ecr' ? 'ecr' : 'other',
-    );
-    facts.tagMutability = verdict;
-    if (!verdict.mutable) return undefined;
-    const consistency = request.versionConsistency ?? 'enabled';
-    const consequence =
-      consistency === 'disabled'
-        ? 'with versionConsistency disabled, each new task resolves the tag again and may run a different image'
-        : 'ECS pins the digest at deployment, so moving the tag and deleting the old image makes new tasks fail with "manifest unknown"';
-    return createFinding('mutable-tag-reference', {
-      title: `"${ref.original}" has no digest and the tag can move (${verdict.reason}); ${consequence}`,
-      evidence: {
-        tag,
-        tagDefaulted: ref.tagDefaulted,
-        tagMutability: verdict.mutability,
-        matchedFilter: verdict.matchedFilter,
-        versionConsistency: consistency,
-        pinnedReference: vars.pinnedReference,
-        repositorySettingsError: info.ok ? undefined : errorMessage(info.error),
-      },
-      vars,
-    });
-  }
+function varsFor(
+  ref: ImageReference,
+  platform: Platform,
+  launchType?: string,
+): FixVars {
+  return {
+    image: ref.original,
+    repository: ref.repository,
+    registry: ref.registry,
+    ...(ref.ecr
+      ? { region: ref.ecr.region, accountId: ref.ecr.accountId }
+      : {}),
+    ...(ref.tag ? { tag: ref.tag } : {}),
+    ...(ref.digest ? { digest: ref.digest } : {}),
+    platform: formatPlatform(platform),
+    ...(launchType ? { launchType } : {}),
+  };
+}
 
-  private async deployedDigestFindings(
-    client: RegistryClient,
-    ref: ImageReference,
-    digest: string,
-    vars: FixVars,
-  ): Promise<Finding[]> {
-    return this.deployed.get(
-      `${ref.registry}/${ref.repository}@${digest}`,
-      async () => {
-        const findingVars = { ...vars, digest };
-        const missing = (reason: string, status?: string) => [
-          createFinding('deployed-digest-missing', {
-            title: `The digest running tasks use, ${shortDigest(
-              digest,
-            )}, ${reason}: new tasks of this deployment will fail with "manifest unknown"`,
-            evidence: {
-              digest,
-              repository: ref.repository,
-              registry: ref.registry,
-              status,
-            },
-            vars: findingVars,
-          }),
-        ];
-        // ECR: DescribeImages also tells an ARCHIVED or ACTIVATING image, which cannot be pulled.
-        if (client.describeImage) {
-          const details = await attempt(() =>
-            this.limiter.run(() =>
-              client.describeImage!(ref.repository, { digest }),
-            ),
-          );
-          if (details.ok && details.value) {
-            const status = details.value.status?.toUpperCase();
-            if (status === 'ARCHIVED' || status === 'ACTIVATING') {
-              return missing(
-                status === 'ARCHIVED'
-                  ? 'is archived in ECR and cannot be pulled until restored'
-                  : 'is being restored from the ECR archive and cannot be pulled yet',
-                status,
-              );
-            }
-            return [];
-          }
-          if (!details.ok && !isNotFound(details.error)) {
-            return [
-              findingForRegistryError(details.error, 'deployed-digest', {
-                reference: ref,
-                vars: findingVars,
-                digest,
-              }),
-            ];
-          }
-          if (!details.ok) return missing('no longer exists in the registry');
-        }
-        // Registries without DescribeImages (and an image it did not list) are asked directly;
-        // never a cache, which would still hold a deleted image's manifest.
-        const exists = await attempt(() =>
-          this.requireManifest(client, ref.repository, digest),
-        );
-        if (exists.ok) return [];
-        return isNotFound(exists.error)
-          ? missing('no longer exists in the registry')
-          : [
-              findingForRegistryError(exists.error, 'deployed-digest', {
-                reference: ref,
-                vars: findingVars,
-                digest,
-              }),
-            ];
-      },
-    );
-  }
+function invalidReference(image: string, reason: string): Finding {
+  return createFinding('invalid-reference', {
+    title: `"${image}" is not a valid image reference: ${reason}`,
+    evidence: { image, reason },
+    vars: { image },
+  });
+}
 
-  private async lifecycleFindings(
-    client: RegistryClient,
-    ref: ImageReference,
-    inUse: Array<{ digest: string; role: string }>,
-    vars: FixVars,
-    facts: InspectionFacts,
-  ): Promise<Finding[]> {
-    if (inUse.length === 0 || !client.getRepositoryInfo || !client.listImages)
-      return [];
-    const info = await this.repositoryInfo(client, ref);
-    if (!info.ok) {
-      return [
-        findingForRegistryError(info.error, 'repository-settings', {
-          reference: ref,
-          vars,
-        }),
-      ];
-    }
-    if (!info.value) return [];
-    facts.hasLifecyclePolicy = info.value.lifecyclePolicyText !== undefined;
-    if (!info.value.lifecyclePolicyText) return [];
-    const policy = parseLifecyclePolicy(info.value.lifecyclePolicyText);
-    if (!policy.ok) {
-      return [
-        createFinding('unverifiable', {
-          title: `The repository's lifecycle policy could not be evaluated: ${policy.reason}`,
-          evidence: { stage: 'lifecycle', reason: policy.reason },
-          vars,
-        }),
-      ];
-    }
-    const images = await this.imageLists.get(
-      `${ref.registry}/${ref.repository}`,
-      () =>
-        attempt(() =>
-          this.limiter.run(() => client.listImages!(ref.repository)),
-        ),
-    );
-    if (!images.ok) {
-      return [
-        findingForRegistryError(images.error, 'lifecycle', {
-          reference: ref,
-          vars,
-        }),
-      ];
-    }
-    const now = this.clock.now();
-    const outcomes = evaluateLifecyclePolicy(policy.rules, images.value, now);
-    const findings: Finding[] = [];
-    const seen = new Set<string>();
-    for (const { digest, role } of inUse) {
-      const outcome = outcomes.get(digest);
-      if (!outcome || seen.has(digest)) continue;
-      seen.add(digest);
-      const { rule } = outcome;
-      const verb = rule.action === 'transition' ? 'archive' : 'expire';
-      const when = outcome.due
-        ? 'at its next run (within 24 hours)'
-        : `on ${outcome.at.toISOString().slice(0, 10)}`;
+/** The well-formed deployed digests, and a finding for each malformed one. */
+function validDeployedDigests(
+  digests: readonly string[] | undefined,
+  vars: FixVars,
+): { digests: string[]; findings: Finding[] } {
+  const valid: string[] = [];
+  const findings: Finding[] = [];
+  for (const digest of new Set(digests ?? [])) {
+    const problem = digestProblem(digest);
+    if (problem) {
       findings.push(
-        createFinding('lifecycle-expires-in-use-image', {
-          title: `Lifecycle rule ${rule.rulePriority}${
-            rule.description ? ` ("${rule.description}")` : ''
-          } will ${verb} the ${
-            role === 'deployed' ? 'deployed' : 'referenced'
-          } image ${shortDigest(digest)} ${when}`,
-          evidence: {
-            digest,
-            role,
-            rulePriority: rule.rulePriority,
-            ruleDescription: rule.description,
-            action: rule.action,
-            targetStorageClass: rule.targetStorageClass,
-            tagStatus: rule.tagStatus,
-            tagPrefixList: rule.tagPrefixList,
-            tagPatternList: rule.tagPatternList,
-            countType: rule.countType,
-            countNumber: rule.countNumber,
-            rank: outcome.rank,
-            at: outcome.at,
-            due: outcome.due,
-          },
-          vars: { ...vars, digest },
+        createFinding('unverifiable', {
+          title: `Cannot check the deployed digest "${digest}": ${problem}`,
+          evidence: { stage: 'deployed-digest', digest, reason: problem },
+          vars,
         }),
       );
+    } else {
+      valid.push(digest);
     }
-    return findings;
   }
+  return { digests: valid, findings };
 }
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function result(
+  reference: string,
+  facts: InspectionFacts,
+  findings: Finding[],
+  digests: {
+    resolvedDigest?: string;
+    platformManifestDigest?: string;
+    pinnedReference?: string;
+  } = {},
+): ImageInspection {
+  const sorted = sortFindings(findings).map(f => ({ ...f, image: reference }));
+  return {
+    reference,
+    ...(digests.resolvedDigest
+      ? { resolvedDigest: digests.resolvedDigest }
+      : {}),
+    ...(digests.platformManifestDigest
+      ? { platformManifestDigest: digests.platformManifestDigest }
+      : {}),
+    ...(digests.pinnedReference
+      ? { pinnedReference: digests.pinnedReference }
+      : {}),
+    status: statusOf(sorted),
+    facts,
+    findings: sorted,
+  };
 }
 
-function isNotFound(error: unknown): boolean {
-  const kind = (error as { kind?: string } | undefined)?.kind;
-  return kind === 'manifest-not-found';
-}
-
-/** The blobs the registry must serve for a manifest: the config and every distributable layer. */
-function blobsOf(manifest: ManifestDocument): string[] {
-  const layers = manifest.layers.filter(
-    l => !classifyLayer(l.mediaType).foreign && !l.urls?.length,
-  );
-  return [manifest.config?.digest, ...layers.map(l => l.digest)].filter(
-    (d): d is string => typeof d === 'string',
-  );
+function canceledResult(
+  reference: string,
+  facts: InspectionFacts,
+): ImageInspection {
+  return { reference, status: 'canceled', facts, findings: [] };
 }

@@ -18,6 +18,18 @@
  * The online inspection: registry documents → checks → findings, for images and task definitions.
  */
 export { ImageInspector } from './ImageInspector';
-export { findingForRegistryError } from './registryFindings';
-export type { InspectionStage } from './registryFindings';
-export type * from './types';
+export { InvalidRequestError } from './types';
+export type {
+  Clock,
+  ImageInspection,
+  ImageInspectorOptions,
+  InspectImageRequest,
+  InspectTaskDefinitionOptions,
+  InspectionFacts,
+  InspectionStatus,
+  TaskDefinitionInspection,
+} from './types';
+export { InMemoryDocumentCache } from './documentCache';
+export type { DocumentCache } from './documentCache';
+export { analyzeDocuments } from './analyzeOffline';
+export type { AnalysisReport, AnalyzeDocumentsInput } from './analyzeOffline';

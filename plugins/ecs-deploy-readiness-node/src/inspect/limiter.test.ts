@@ -56,4 +56,20 @@ describe('Limiter', () => {
   it('refuses a limit that is not a positive integer', () => {
     expect(() => new Limiter(0)).toThrow(RangeError);
   });
+
+  it('lets a waiting task leave the queue when its signal fires', async () => {
+    const limiter = new Limiter(1);
+    let release!: () => void;
+    const busy = limiter.run(() => new Promise<void>(r => (release = r)));
+    const controller = new AbortController();
+    const started = jest.fn(async () => 'ran');
+    const waiting = limiter.run(started, controller.signal);
+    controller.abort();
+    await expect(waiting).rejects.toMatchObject({ kind: 'canceled' });
+    release();
+    await busy;
+    // The slot went to the next caller, not to the task that left.
+    await expect(limiter.run(async () => 'next')).resolves.toBe('next');
+    expect(started).not.toHaveBeenCalled();
+  });
 });

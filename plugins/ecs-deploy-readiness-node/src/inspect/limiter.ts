@@ -14,12 +14,16 @@
  * limitations under the License.
  */
 
+import { canceledError } from '../registry/concurrency';
+import { throwIfAborted } from './cancel';
+
 /**
- * Runs at most `limit` tasks at a time; the others wait in arrival order.
+ * Runs at most `limit` tasks at a time; the others wait in arrival order. A waiting task whose
+ * signal fires leaves the queue at once and rejects as canceled.
  */
 export class Limiter {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<{ start: () => void }> = [];
 
   constructor(private readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) {
@@ -29,44 +33,36 @@ export class Limiter {
     }
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    throwIfAborted(signal);
     if (this.active < this.limit) {
       this.active += 1;
     } else {
       // Wait for a finishing task to hand over its slot; `active` stays counted meanwhile, so
       // a caller arriving between the hand-over and this task's start cannot slip in.
-      await new Promise<void>(resolve => this.waiting.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const waiter = { start: () => {} };
+        const onAbort = () => {
+          const index = this.waiting.indexOf(waiter);
+          if (index >= 0) this.waiting.splice(index, 1);
+          reject(
+            canceledError(signal!, 'a registry call waiting for its turn'),
+          );
+        };
+        waiter.start = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiting.push(waiter);
+      });
     }
     try {
       return await task();
     } finally {
       const next = this.waiting.shift();
-      if (next) next();
+      if (next) next.start();
       else this.active -= 1;
     }
-  }
-}
-
-/**
- * Remembers the promise of each key's computation, so concurrent and later callers share it.
- */
-export class Memo<T> {
-  private readonly entries = new Map<string, Promise<T>>();
-
-  get(key: string, compute: () => Promise<T>): Promise<T> {
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = compute();
-      this.entries.set(key, entry);
-    }
-    return entry;
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-
-  get size(): number {
-    return this.entries.size;
   }
 }

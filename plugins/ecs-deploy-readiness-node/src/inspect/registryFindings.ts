@@ -25,7 +25,7 @@ import { RegistryError, RegistryErrorKind } from '../registry/types';
 /**
  * Where in the inspection a registry call failed.
  *
- * @public
+ * @internal
  */
 export type InspectionStage =
   | 'registry'
@@ -51,6 +51,8 @@ const STAGE_LABELS: Record<InspectionStage, string> = {
 };
 
 const REASONS: Record<RegistryErrorKind, string> = {
+  'invalid-argument': 'the registry rejected the request as malformed',
+  canceled: 'the inspection was canceled',
   'repository-not-found': 'the repository does not exist',
   'manifest-not-found': 'the manifest does not exist',
   'blob-not-found': 'a blob does not exist',
@@ -78,9 +80,11 @@ export interface RegistryFindingContext {
 
 /**
  * Turns a failed registry call into a finding: a missing repository, tag or blob is a fact about
- * the image; anything else means the auditor could not see, and says why (`unverifiable`).
+ * the image, and so is a reference the registry rejects as malformed (`invalid-reference`: ECS
+ * would be refused the same way); anything else means the auditor could not see, and says why
+ * (`unverifiable`). A canceled call never gets here: the inspection ends as canceled.
  *
- * @public
+ * @internal
  */
 export function findingForRegistryError(
   error: unknown,
@@ -95,10 +99,19 @@ export function findingForRegistryError(
       repository: ref.repository,
       stage,
       errorKind: error.kind,
-      status: error.status,
+      httpStatus: error.httpStatus,
+      awsCode: error.awsCode,
+      networkCode: error.networkCode,
       message: error.message,
       digest: ctx.digest,
     };
+    if (error.kind === 'invalid-argument') {
+      return createFinding('invalid-reference', {
+        title: `${ref.registry} rejects ${ref.original} as malformed while ${STAGE_LABELS[stage]}: ${error.message}`,
+        evidence,
+        vars,
+      });
+    }
     if (error.kind === 'repository-not-found') {
       return createFinding('repository-not-found', {
         title: `Repository ${ref.repository} does not exist in ${ref.registry}`,

@@ -23,11 +23,8 @@ import type {
   ReadinessStatus,
   TagMutabilityVerdict,
 } from '../analysis';
-import type {
-  DocumentCache,
-  ImageDetails,
-  RegistryClientProvider,
-} from '../registry/types';
+import type { ImageDetails, RegistryClientProvider } from '../registry/types';
+import type { DocumentCache } from './documentCache';
 
 /**
  * A source of the current time (injected so lifecycle dates are testable).
@@ -47,15 +44,17 @@ export interface ImageInspectorOptions {
   /** Gives the registry client for each reference (ECR, Docker Hub, other OCI registries). */
   registryClientProvider: RegistryClientProvider;
   /**
-   * Content-addressed store for manifests and configs fetched by digest: the engine's only
-   * document cache (registry clients and providers keep none). Pass a persistent one to share it
-   * across audits. It is read for content only; whether a digest still exists in its repository
-   * is always asked of the registry. Defaults to an in-memory cache that lives as long as the
-   * inspector.
+   * The document cache (see {@link DocumentCache}); pass a persistent one to share documents
+   * across audits. Default: an in-memory cache of 64 MiB that lives as long as the inspector.
    */
   documentCache?: DocumentCache;
   /** Most registry calls in flight at once, over every inspection. Default 8. */
   concurrency?: number;
+  /**
+   * Most registry answers the inspector remembers (its audit memo): tags' digests, existence,
+   * repository settings, resolutions. Default 50 000; the least recently used go first.
+   */
+  maxMemoEntries?: number;
   /** Default: the system clock. */
   clock?: Clock;
   /** ECR pull-through cache rule prefixes in use, besides the well-known ones. */
@@ -80,6 +79,32 @@ export interface InspectImageRequest {
   launchType?: string;
   /** The container's `versionConsistency`; ECS's default is `enabled`. */
   versionConsistency?: 'enabled' | 'disabled';
+  /**
+   * Cancels the inspection: registry calls in flight are aborted (work shared with other
+   * inspections goes on for them) and the result is `canceled`.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * The state of an inspection's result: the readiness of the image, or `canceled` when the
+ * caller's signal fired before it finished (nothing was concluded).
+ *
+ * @public
+ */
+export type InspectionStatus = ReadinessStatus | 'canceled';
+
+/**
+ * A request the inspector cannot run as asked (an invalid platform string): the caller's
+ * mistake, not a fact about the image.
+ *
+ * @public
+ */
+export class InvalidRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidRequestError';
+  }
 }
 
 /**
@@ -127,7 +152,7 @@ export interface ImageInspection {
   platformManifestDigest?: string;
   /** The reference pinned to the resolved digest, `repo:tag@sha256:…`. */
   pinnedReference?: string;
-  status: ReadinessStatus;
+  status: InspectionStatus;
   facts: InspectionFacts;
   /** Blocking first, then risks, then info. */
   findings: Finding[];
@@ -141,6 +166,8 @@ export interface ImageInspection {
 export interface InspectTaskDefinitionOptions {
   /** Digests running tasks use, by container name. */
   deployedDigestsByContainer?: Record<string, string[]>;
+  /** Cancels every container's inspection (see {@link InspectImageRequest.signal}). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -156,7 +183,7 @@ export interface TaskDefinitionInspection {
   platform: string;
   platformSource: 'runtimePlatform' | 'default';
   launchType?: string;
-  status: ReadinessStatus;
+  status: InspectionStatus;
   containers: Array<{
     name: string;
     image?: string;

@@ -18,7 +18,7 @@
  * Digest algorithms the OCI image spec and containerd accept, with the length of their lowercase
  * hex encoding.
  *
- * @public
+ * @internal
  */
 export const DIGEST_ALGORITHMS: Readonly<Record<string, number>> = {
   sha256: 64,
@@ -32,7 +32,7 @@ const DIGEST_SHAPE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
  * Checks a digest string (`sha256:<64 lowercase hex>`). Returns why it is invalid, or undefined
  * when it is a valid digest of a supported algorithm.
  *
- * @public
+ * @internal
  */
 export function digestProblem(digest: string): string | undefined {
   if (digest === '') {

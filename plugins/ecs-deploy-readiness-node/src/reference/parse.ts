@@ -15,6 +15,12 @@
  */
 
 import { isIPv6 } from 'node:net';
+import {
+  DOCKER_HUB_REGISTRY,
+  ECR_PUBLIC_REGISTRY,
+  canonicalRegistryHost,
+  parseEcrHost,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { digestProblem } from './digest';
 import {
   EcrRegistryInfo,
@@ -40,7 +46,7 @@ export interface ParseImageReferenceOptions {
  * Repository prefixes that the ECR console and documentation suggest for pull-through cache
  * rules, recognised without configuration.
  *
- * @public
+ * @internal
  */
 export const DEFAULT_PULL_THROUGH_CACHE_PREFIXES: readonly string[] = [
   'docker-hub',
@@ -55,10 +61,6 @@ export const DEFAULT_PULL_THROUGH_CACHE_PREFIXES: readonly string[] = [
   'chainguard',
 ];
 
-/** Docker Hub's canonical name, and the host names that mean the same registry. */
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_ALIASES = new Set(['index.docker.io', 'registry-1.docker.io']);
-const ECR_PUBLIC = 'public.ecr.aws';
 const MAX_PATH_LENGTH = 255;
 const MAX_TAG_LENGTH = 128;
 
@@ -68,13 +70,6 @@ const DOMAIN_NAME = new RegExp(
 );
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^\w[\w.-]{0,127}$/;
-const ECR_REGION = '([a-z]{2}(?:-[a-z]+)+-\\d+)';
-const ECR_HOST = new RegExp(
-  `^(\\d{12})\\.dkr\\.ecr(-fips)?\\.${ECR_REGION}\\.amazonaws\\.com(\\.cn)?$`,
-);
-const ECR_DUAL_STACK_HOST = new RegExp(
-  `^(\\d{12})\\.dkr-ecr(-fips)?\\.${ECR_REGION}\\.on\\.(aws|amazonwebservices\\.com\\.cn)$`,
-);
 
 type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -219,42 +214,30 @@ function inputProblem(input: unknown): string | undefined {
 }
 
 /**
- * Recognises a private ECR registry host: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`
- * or the dual-stack `<account>.dkr-ecr[-fips].<region>.on.aws` /
- * `.on.amazonwebservices.com.cn`. A port, if any, is ignored.
+ * Recognises a private ECR registry host (every form common's `parseEcrHost` knows: classic,
+ * FIPS, dual-stack, China) with a well-formed account id and region. A port, if any, is ignored.
  *
- * @public
+ * @internal
  */
 export function parseEcrRegistryHost(
   host: string,
 ): EcrRegistryInfo | undefined {
-  const name = host.toLowerCase().replace(/:\d+$/, '');
-  const classic = ECR_HOST.exec(name);
-  const dual = classic ? undefined : ECR_DUAL_STACK_HOST.exec(name);
-  const match = classic ?? dual;
-  if (!match) {
+  const ecr = parseEcrHost(host);
+  if (!ecr?.accountId || !ecr.region) {
     return undefined;
   }
-  const [, accountId, fips, region, suffix] = match;
-  const china = classic ? suffix === '.cn' : suffix !== 'aws';
-  let partition: EcrRegistryInfo['partition'] = 'aws';
-  if (china) {
-    partition = 'aws-cn';
-  } else if (region.startsWith('us-gov-')) {
-    partition = 'aws-us-gov';
-  }
   return {
-    accountId,
-    region,
-    partition,
-    fips: Boolean(fips),
-    dualStack: Boolean(dual),
+    accountId: ecr.accountId,
+    region: ecr.region,
+    partition: ecr.partition,
+    fips: ecr.fips,
+    dualStack: ecr.dualStack,
   };
 }
 
 function registryKind(registry: string): RegistryKind {
-  if (registry === DOCKER_HUB) return 'dockerhub';
-  if (registry === ECR_PUBLIC) return 'ecr-public';
+  if (registry === DOCKER_HUB_REGISTRY) return 'dockerhub';
+  if (registry === ECR_PUBLIC_REGISTRY) return 'ecr-public';
   if (parseEcrRegistryHost(registry)) return 'ecr';
   return 'other';
 }
@@ -306,12 +289,12 @@ function normaliseName(
     const problem = pathComponentProblem(component);
     if (problem) return { ok: false, reason: problem };
   }
-  let registry = domain === undefined ? DOCKER_HUB : domain.toLowerCase();
-  if (DOCKER_HUB_ALIASES.has(registry)) {
-    registry = DOCKER_HUB;
-  }
+  const registry =
+    domain === undefined ? DOCKER_HUB_REGISTRY : canonicalRegistryHost(domain);
   const repository =
-    registry === DOCKER_HUB && !path.includes('/') ? `library/${path}` : path;
+    registry === DOCKER_HUB_REGISTRY && !path.includes('/')
+      ? `library/${path}`
+      : path;
   if (repository.length > MAX_PATH_LENGTH) {
     return {
       ok: false,
@@ -380,7 +363,7 @@ export function parseImageReference(
 
 /** Docker's short form of a name: `docker.io/library/nginx` → `nginx`. */
 function familiarName(registry: string, repository: string): string {
-  if (registry !== DOCKER_HUB) {
+  if (registry !== DOCKER_HUB_REGISTRY) {
     return `${registry}/${repository}`;
   }
   const short = repository.replace(/^library\//, '');

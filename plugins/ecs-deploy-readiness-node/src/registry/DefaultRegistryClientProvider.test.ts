@@ -20,7 +20,6 @@ import { buildImage } from 'ecs-sandbox/images';
 import { startHttpServer, TestHttpServer } from '../__testUtils__/httpServer';
 import { parseImageReference } from '../reference/parse';
 import { ImageReference } from '../reference/types';
-import { CachingRegistryClient } from './cache';
 import { DefaultRegistryClientProvider } from './DefaultRegistryClientProvider';
 import { EcrRegistryClient } from './EcrRegistryClient';
 import { distributionBaseUrl, OciRegistryClient } from './OciRegistryClient';
@@ -149,21 +148,15 @@ describe('DefaultRegistryClientProvider', () => {
         'me:pat',
       ).toString('base64')}`,
     ]);
-    expect(credentialsFor).toHaveBeenCalledWith('docker.io');
+    expect(credentialsFor).toHaveBeenCalledWith('docker.io', expect.anything());
   });
 
-  it('gives the registry client itself, and audit-scoped memo clients per audit', async () => {
+  it('gives one registry client per registry, reused', async () => {
     const provider = new DefaultRegistryClientProvider();
     const reference = ref('ghcr.io/org/app:1');
     const client = provider.forReference(reference);
     expect(client).toBeInstanceOf(OciRegistryClient);
     expect(provider.forReference(reference)).toBe(client);
-    const audit = provider.forAudit();
-    expect(audit.forReference(reference)).toBeInstanceOf(CachingRegistryClient);
-    expect(audit.forReference(reference)).toBe(audit.forReference(reference));
-    expect(provider.forAudit().forReference(reference)).not.toBe(
-      audit.forReference(reference),
-    );
   });
 
   it('reads ECR config blobs from the configured distribution endpoint', async () => {

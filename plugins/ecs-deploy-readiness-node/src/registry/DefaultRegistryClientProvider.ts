@@ -17,7 +17,6 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { EcrRegistryInfo, ImageReference } from '../reference/types';
 import { CredentialsFor } from './auth';
-import { AuditRegistryClientProvider } from './cache';
 import { EcrRegistryClient } from './EcrRegistryClient';
 import { ResolveHost, SafeHttpClient } from './http';
 import { distributionBaseUrl, OciRegistryClient } from './OciRegistryClient';
@@ -87,23 +86,9 @@ export class DefaultRegistryClientProvider implements RegistryClientProvider {
     });
   }
 
-  /**
-   * The client for the reference's registry. Every answer is the registry's: the provider keeps
-   * no documents (the inspector's `documentCache` does) and remembers nothing.
-   */
+  /** The client for the reference's registry. */
   forReference(reference: ImageReference): RegistryClient {
     return this.rawClient(reference);
-  }
-
-  /**
-   * A provider for one audit: it remembers every answer (tag lookups, manifest and blob
-   * existence, documents, repository and image facts) for the audit's life only. Create one per
-   * audit.
-   */
-  forAudit(): RegistryClientProvider {
-    return new AuditRegistryClientProvider({
-      forReference: reference => this.rawClient(reference),
-    });
   }
 
   /** Closes idle connections. */

@@ -27,6 +27,7 @@ import {
   InvalidParameterException,
   LifecyclePolicyNotFoundException,
   RepositoryNotFoundException,
+  ValidationException,
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { buildImage } from 'ecs-sandbox/images';
@@ -34,8 +35,13 @@ import {
   MANIFEST_MEDIA_TYPES,
   MEDIA_TYPES,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
-import { startHttpServer, TestHttpServer } from '../__testUtils__/httpServer';
+import {
+  eventually,
+  startHttpServer,
+  TestHttpServer,
+} from '../__testUtils__/httpServer';
 import { parseImageReference } from '../reference/parse';
+import { SharedWork } from './concurrency';
 import { EcrRegistryClient } from './EcrRegistryClient';
 import { SafeHttpClient } from './http';
 import { RegistryError } from './types';
@@ -60,7 +66,10 @@ function awsError(name: string, message = name): ECRServiceException {
   });
 }
 
-function client(distributionBaseUrl?: string): EcrRegistryClient {
+function client(
+  distributionBaseUrl?: string,
+  apiTimeoutMs?: number,
+): EcrRegistryClient {
   return new EcrRegistryClient({
     registry: HOST,
     ecr: ecrInfo,
@@ -70,7 +79,19 @@ function client(distributionBaseUrl?: string): EcrRegistryClient {
       timeouts: { requestMs: 2000 },
     }),
     distributionBaseUrl,
+    apiTimeoutMs,
   });
+}
+
+/** The abort signal the client gave the SDK for one recorded `send` call. */
+function sdkSignal(call: { args: unknown[] }): AbortSignal | undefined {
+  return (call.args[1] as { abortSignal?: AbortSignal } | undefined)
+    ?.abortSignal;
+}
+
+/** A promise that never settles: an AWS call that hangs. */
+function hanging(): Promise<never> {
+  return new Promise(() => {});
 }
 
 async function failure(promise: Promise<unknown>): Promise<RegistryError> {
@@ -146,7 +167,7 @@ describe('EcrRegistryClient.getManifest', () => {
     });
     const error = await failure(client().getManifest('team/app', 'v9'));
     expect(error.kind).toBe(kind);
-    expect(error.status).toBe(failureCode);
+    expect(error.awsCode).toBe(failureCode);
     expect(error.message).toContain('team/app:v9');
   });
 
@@ -158,6 +179,7 @@ describe('EcrRegistryClient.getManifest', () => {
         $metadata: {},
       }),
       'repository-not-found',
+      { awsCode: 'RepositoryNotFoundException' },
     ],
     [
       'AccessDeniedException',
@@ -166,16 +188,38 @@ describe('EcrRegistryClient.getManifest', () => {
         'not authorized to perform: ecr:BatchGetImage',
       ),
       'denied',
+      { awsCode: 'AccessDeniedException' },
     ],
     [
       'ThrottlingException',
       awsError('ThrottlingException', 'Rate exceeded'),
       'throttled',
+      { awsCode: 'ThrottlingException' },
     ],
     [
       'ExpiredTokenException',
       awsError('ExpiredTokenException'),
       'unauthorized',
+      { awsCode: 'ExpiredTokenException' },
+    ],
+    [
+      'InvalidParameterException',
+      new InvalidParameterException({
+        message:
+          "Invalid parameter at 'repositoryName' failed to satisfy constraint",
+        $metadata: {},
+      }),
+      'invalid-argument',
+      { awsCode: 'InvalidParameterException' },
+    ],
+    [
+      'ValidationException',
+      new ValidationException({
+        message: 'There was an exception validating this request',
+        $metadata: {},
+      }),
+      'invalid-argument',
+      { awsCode: 'ValidationException' },
     ],
     [
       'ECONNREFUSED',
@@ -183,14 +227,55 @@ describe('EcrRegistryClient.getManifest', () => {
         code: 'ECONNREFUSED',
       }),
       'network',
+      { networkCode: 'ECONNREFUSED' },
     ],
-    ['an unknown error', awsError('SomethingNew'), 'bad-response'],
-  ])('maps %s', async (_name, error, kind) => {
+    [
+      'an unknown error',
+      awsError('SomethingNew'),
+      'bad-response',
+      { awsCode: 'SomethingNew' },
+    ],
+  ])('maps %s', async (_name, error, kind, codes) => {
     ecrMock.on(BatchGetImageCommand).rejects(error);
     const mapped = await failure(client().getManifest('team/app', 'v1'));
     expect(mapped.kind).toBe(kind);
     expect(mapped.cause).toBe(error);
+    expect({
+      awsCode: mapped.awsCode,
+      networkCode: mapped.networkCode,
+      httpStatus: mapped.httpStatus,
+    }).toEqual({
+      awsCode: undefined,
+      networkCode: undefined,
+      httpStatus: undefined,
+      ...codes,
+    });
   });
+
+  it.each([
+    'InvalidImageDigest',
+    'InvalidImageTag',
+    'MissingDigestAndTag',
+  ] as const)(
+    'reports the failure %s as an invalid argument, never as not found',
+    async failureCode => {
+      ecrMock.on(BatchGetImageCommand).resolves({
+        failures: [
+          {
+            imageId: { imageTag: 'v1' },
+            failureCode,
+            failureReason: 'Invalid image identifier',
+          },
+        ],
+      });
+      const error = await failure(client().getManifest('team/app', 'v1'));
+      expect(error.kind).toBe('invalid-argument');
+      expect(error.awsCode).toBe(failureCode);
+      expect(
+        (await failure(client().manifestExists('team/app', MISSING))).kind,
+      ).toBe('invalid-argument');
+    },
+  );
 
   it('rejects a manifest that is not JSON', async () => {
     ecrMock
@@ -274,7 +359,7 @@ describe('EcrRegistryClient.manifestExists', () => {
       });
       const error = await failure(client().manifestExists('team/app', MISSING));
       expect(error.kind).toBe(kind);
-      expect(error.status).toBe(failureCode);
+      expect(error.awsCode).toBe(failureCode);
     },
   );
 
@@ -293,7 +378,7 @@ describe('EcrRegistryClient.manifestExists', () => {
     ecrMock.resetHistory();
     expect(
       (await failure(client().manifestExists('team/app', 'sha256:abc'))).kind,
-    ).toBe('manifest-not-found');
+    ).toBe('invalid-argument');
     expect(ecrMock.commandCalls(BatchGetImageCommand)).toHaveLength(0);
   });
 });
@@ -325,6 +410,29 @@ describe('EcrRegistryClient.blobsExist', () => {
     expect(
       [...exists.entries()].filter(([, found]) => !found).map(([d]) => d),
     ).toEqual([digests[3], digests[7], digests[120]]);
+  });
+
+  it('rejects an invalid digest before any call, and reports an InvalidLayerDigest failure as an invalid argument', async () => {
+    const error = await failure(
+      client().blobsExist('team/app', [MISSING, 'sha256:abc']),
+    );
+    expect(error.kind).toBe('invalid-argument');
+    expect(
+      ecrMock.commandCalls(BatchCheckLayerAvailabilityCommand),
+    ).toHaveLength(0);
+    ecrMock.on(BatchCheckLayerAvailabilityCommand).resolves({
+      layers: [],
+      failures: [
+        {
+          layerDigest: MISSING,
+          failureCode: 'InvalidLayerDigest',
+          failureReason: 'Invalid layer digest',
+        },
+      ],
+    });
+    const refused = await failure(client().blobsExist('team/app', [MISSING]));
+    expect(refused.kind).toBe('invalid-argument');
+    expect(refused.awsCode).toBe('InvalidLayerDigest');
   });
 });
 
@@ -453,6 +561,27 @@ describe('EcrRegistryClient.describeImage and listImages', () => {
     ).toEqual([{ imageStatus: 'ANY' }, undefined, undefined]);
   });
 
+  it('keeps the status filter when the request itself is invalid, refused with and without it', async () => {
+    ecrMock.on(DescribeImagesCommand).rejects(
+      new InvalidParameterException({
+        message: "Invalid parameter at 'repositoryName'",
+        $metadata: {},
+      }),
+    );
+    const c = client();
+    expect(
+      (await failure(c.describeImage('Not A Repo', { tag: 'v1' }))).kind,
+    ).toBe('invalid-argument');
+    ecrMock.reset();
+    ecrMock
+      .on(DescribeImagesCommand)
+      .resolves({ imageDetails: [{ imageDigest: MISSING, imageTags: [] }] });
+    await c.describeImage('team/app', { tag: 'v1' });
+    expect(
+      ecrMock.commandCalls(DescribeImagesCommand)[0].args[0].input.filter,
+    ).toEqual({ imageStatus: 'ANY' });
+  });
+
   it('lists every page of images', async () => {
     ecrMock
       .on(DescribeImagesCommand)
@@ -469,6 +598,82 @@ describe('EcrRegistryClient.describeImage and listImages', () => {
     expect(
       ecrMock.commandCalls(DescribeImagesCommand)[1].args[0].input.nextToken,
     ).toBe('p2');
+  });
+});
+
+describe('EcrRegistryClient cancellation and time limits', () => {
+  it('gives canceled when the caller aborts a call in flight, and aborts the SDK request', async () => {
+    ecrMock.on(BatchGetImageCommand).callsFake(hanging);
+    const controller = new AbortController();
+    const pending = client().getManifest('team/app', 'v1', {
+      signal: controller.signal,
+    });
+    await Promise.resolve();
+    controller.abort();
+    const error = await failure(pending);
+    expect(error.kind).toBe('canceled');
+    const [call] = ecrMock.commandCalls(BatchGetImageCommand);
+    expect(sdkSignal(call)?.aborted).toBe(true);
+  });
+
+  it('gives timeout when the per-call time limit passes, and aborts the SDK request', async () => {
+    ecrMock.on(BatchGetImageCommand).callsFake(hanging);
+    const controller = new AbortController();
+    const error = await failure(
+      client(undefined, 100).getManifest('team/app', 'v1', {
+        signal: controller.signal,
+      }),
+    );
+    expect(error.kind).toBe('timeout');
+    expect(controller.signal.aborted).toBe(false);
+    const [call] = ecrMock.commandCalls(BatchGetImageCommand);
+    expect(sdkSignal(call)?.aborted).toBe(true);
+  });
+
+  it('makes no call with an already-aborted signal', async () => {
+    ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [] });
+    const error = await failure(
+      client().getRepositoryInfo('team/app', { signal: AbortSignal.abort() }),
+    );
+    expect(error.kind).toBe('canceled');
+    expect(ecrMock.calls()).toHaveLength(0);
+  });
+
+  it('asks for no further page of images after an abort', async () => {
+    const controller = new AbortController();
+    ecrMock.on(DescribeImagesCommand).callsFake(() => {
+      controller.abort();
+      return { imageDetails: [{ imageDigest: MISSING }], nextToken: 'p2' };
+    });
+    const error = await failure(
+      client().listImages('team/app', { signal: controller.signal }),
+    );
+    expect(error.kind).toBe('canceled');
+    expect(ecrMock.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+  });
+
+  it('checks no further batch of layers after an abort', async () => {
+    const digests = Array.from(
+      { length: 250 },
+      (_, i) => `sha256:${i.toString(16).padStart(64, '0')}`,
+    );
+    const controller = new AbortController();
+    ecrMock.on(BatchCheckLayerAvailabilityCommand).callsFake(input => {
+      controller.abort();
+      return {
+        layers: input.layerDigests.map((d: string) => ({
+          layerDigest: d,
+          layerAvailability: 'AVAILABLE',
+        })),
+      };
+    });
+    const error = await failure(
+      client().blobsExist('team/app', digests, { signal: controller.signal }),
+    );
+    expect(error.kind).toBe('canceled');
+    expect(
+      ecrMock.commandCalls(BatchCheckLayerAvailabilityCommand),
+    ).toHaveLength(1);
   });
 });
 
@@ -506,6 +711,7 @@ describe('EcrRegistryClient.getBlob through the Distribution endpoint', () => {
   });
 
   afterEach(async () => {
+    jest.restoreAllMocks();
     await endpoint.stop();
   });
 
@@ -531,6 +737,63 @@ describe('EcrRegistryClient.getBlob through the Distribution endpoint', () => {
     expect(missing.message).toContain(
       'could not be read through the registry endpoint',
     );
+  });
+
+  it("shares one GetAuthorizationToken between callers: one caller's abort fails neither the others nor the token", async () => {
+    let answer: (value: unknown) => void = () => {};
+    ecrMock.on(GetAuthorizationTokenCommand).callsFake(
+      () =>
+        new Promise(resolve => {
+          answer = resolve;
+        }),
+    );
+    const wait = jest.spyOn(SharedWork.prototype, 'wait');
+    const c = client(`${endpoint.url}/ecr/123456789012/eu-west-1`);
+    const impatient = new AbortController();
+    const first = c.getBlob('team/app', config.digest, {
+      signal: impatient.signal,
+    });
+    const second = c.getBlob('team/app', config.digest);
+    // Both callers wait for the one GetAuthorizationToken call.
+    expect(await eventually(() => wait.mock.calls.length === 2)).toBe(true);
+    expect(ecrMock.commandCalls(GetAuthorizationTokenCommand)).toHaveLength(1);
+    impatient.abort();
+    expect((await failure(first)).kind).toBe('canceled');
+    answer({
+      authorizationData: [
+        {
+          authorizationToken: Buffer.from(`AWS:${password}`).toString('base64'),
+          expiresAt: new Date(Date.now() + 12 * 3600_000),
+        },
+      ],
+    });
+    expect((await second).equals(config.data)).toBe(true);
+    // The token the shared call got is cached, not poisoned by the abort.
+    expect(
+      (await c.getBlob('team/app', config.digest)).equals(config.data),
+    ).toBe(true);
+    const calls = ecrMock.commandCalls(GetAuthorizationTokenCommand);
+    expect(calls).toHaveLength(1);
+    expect(sdkSignal(calls[0])?.aborted).toBe(false);
+  });
+
+  it('aborts the shared GetAuthorizationToken once every caller has stopped waiting', async () => {
+    ecrMock.on(GetAuthorizationTokenCommand).callsFake(hanging);
+    const wait = jest.spyOn(SharedWork.prototype, 'wait');
+    const c = client(`${endpoint.url}/ecr/123456789012/eu-west-1`);
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = c.getBlob('team/app', config.digest, { signal: a.signal });
+    const second = c.getBlob('team/app', config.digest, { signal: b.signal });
+    expect(await eventually(() => wait.mock.calls.length === 2)).toBe(true);
+    expect(ecrMock.commandCalls(GetAuthorizationTokenCommand)).toHaveLength(1);
+    a.abort();
+    expect((await failure(first)).kind).toBe('canceled');
+    const [call] = ecrMock.commandCalls(GetAuthorizationTokenCommand);
+    expect(sdkSignal(call)?.aborted).toBe(false);
+    b.abort();
+    expect((await failure(second)).kind).toBe('canceled');
+    expect(sdkSignal(call)?.aborted).toBe(true);
   });
 
   it('reports a rejected registry token as unauthorized', async () => {

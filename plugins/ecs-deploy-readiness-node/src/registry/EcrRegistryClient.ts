@@ -23,15 +23,18 @@ import {
   DescribeImagesCommandOutput,
   DescribeRepositoriesCommand,
   ECRClient,
+  ECRServiceException,
   GetAuthorizationTokenCommand,
   GetLifecyclePolicyCommand,
   Image,
   ImageDetail,
   ImageFailure,
   ImageIdentifier,
+  LifecyclePolicyNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { MANIFEST_MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { EcrRegistryInfo } from '../reference/types';
+import { abortable, canceledError, SharedWork } from './concurrency';
 import { assertDigest, isDigestReference, verifiedManifest } from './documents';
 import { SafeHttpClient } from './http';
 import { OciRegistryClient } from './OciRegistryClient';
@@ -39,6 +42,7 @@ import { DEFAULT_CAPS, DEFAULT_TIMEOUTS, RegistryCaps } from './options';
 import {
   FetchedManifest,
   ImageDetails,
+  RegistryCallOptions,
   RegistryClient,
   RegistryError,
   RegistryErrorKind,
@@ -49,7 +53,7 @@ import {
 /**
  * Options of {@link EcrRegistryClient}.
  *
- * @public
+ * @internal
  */
 export interface EcrRegistryClientOptions {
   /** The registry host, `<account>.dkr.ecr.<region>.amazonaws.com`. */
@@ -65,7 +69,10 @@ export interface EcrRegistryClientOptions {
    */
   distributionBaseUrl?: string;
   caps?: Pick<RegistryCaps, 'manifestBytes' | 'blobBytes'>;
-  /** Limit for one AWS API call, the SDK's retries included. Default 30 s. */
+  /**
+   * Limit for one AWS API call, the SDK's retries included. Default 30 s. A call that reaches it
+   * fails with `timeout`; a call the caller's signal aborts fails with `canceled`.
+   */
   apiTimeoutMs?: number;
 }
 
@@ -75,6 +82,11 @@ const MAX_DESCRIBE_PAGES = 1000;
 const TOKEN_EXPIRY_MARGIN_MS = 60_000;
 
 const AWS_ERROR_KINDS: Record<string, RegistryErrorKind> = {
+  // The request was malformed (an invalid repository name, tag or digest), per the ECR API
+  // reference ("The specified parameter is invalid"; "There was an exception validating this
+  // request").
+  InvalidParameterException: 'invalid-argument',
+  ValidationException: 'invalid-argument',
   RepositoryNotFoundException: 'repository-not-found',
   ImageNotFoundException: 'manifest-not-found',
   ImageArchivedException: 'manifest-not-found',
@@ -98,7 +110,9 @@ const AWS_ERROR_KINDS: Record<string, RegistryErrorKind> = {
   InvalidClientTokenId: 'unauthorized',
   CredentialsProviderError: 'unauthorized',
   TimeoutError: 'timeout',
-  AbortError: 'timeout',
+  // The SDK's name for a request its abort signal stopped. `call` tells the caller's abort
+  // (canceled) from its own time limit (timeout) by the signals themselves.
+  AbortError: 'canceled',
   RequestTimeout: 'timeout',
   RequestTimeoutException: 'timeout',
   UnableToGetUpstreamImageException: 'network',
@@ -120,9 +134,11 @@ const NETWORK_CODES = new Set([
 
 /**
  * Maps an AWS SDK error to a RegistryError (RepositoryNotFoundException → repository-not-found,
- * AccessDeniedException → denied, throttling → throttled, expired credentials → unauthorized…).
+ * InvalidParameterException → invalid-argument, AccessDeniedException → denied, throttling →
+ * throttled, expired credentials → unauthorized…). `awsCode` is the exception name when an AWS
+ * API answered; `networkCode` the Node system error code when the connection failed.
  *
- * @public
+ * @internal
  */
 export function awsRegistryError(
   error: unknown,
@@ -132,20 +148,45 @@ export function awsRegistryError(
   if (error instanceof RegistryError) {
     return error;
   }
-  const err = error as { name?: string; code?: string; message?: string };
-  const name = err?.name ?? 'Error';
-  const code = err?.code;
+  // Not our error: an SDK exception, or a Node or SDK client-side error. Their fields are all
+  // there is to read.
+  const err = error as { name?: unknown; code?: unknown; message?: unknown };
+  const name = typeof err?.name === 'string' ? err.name : 'Error';
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  const answered = ECRServiceException.isInstance(error);
   let kind: RegistryErrorKind = AWS_ERROR_KINDS[name] ?? 'bad-response';
-  if (code === 'ETIMEDOUT') kind = 'timeout';
-  else if (code && NETWORK_CODES.has(code)) kind = 'network';
+  if (!answered && code === 'ETIMEDOUT') kind = 'timeout';
+  else if (!answered && code && NETWORK_CODES.has(code)) kind = 'network';
   return new RegistryError(
     kind,
     `ECR ${action} failed on ${registry}: ${name}${
-      err?.message ? `: ${err.message}` : ''
+      typeof err?.message === 'string' && err.message ? `: ${err.message}` : ''
     }`,
-    { registry, status: code ?? name, cause: error },
+    {
+      registry,
+      awsCode: answered ? name : undefined,
+      networkCode: answered ? undefined : code,
+      cause: error,
+    },
   );
 }
+
+/**
+ * `ImageFailure.failureCode` values of BatchGetImage (ECR API reference) and what they mean here.
+ * The first three say the image id itself was malformed: the caller's mistake, not "not found".
+ */
+const FAILURE_KINDS: Record<string, RegistryErrorKind> = {
+  InvalidImageDigest: 'invalid-argument',
+  InvalidImageTag: 'invalid-argument',
+  MissingDigestAndTag: 'invalid-argument',
+  ImageNotFound: 'manifest-not-found',
+  ImageTagDoesNotMatchDigest: 'manifest-not-found',
+  ImageInaccessible: 'manifest-not-found',
+  UpstreamAccessDenied: 'denied',
+  KmsError: 'denied',
+  UpstreamTooManyRequests: 'rate-limited',
+  UpstreamUnavailable: 'network',
+};
 
 function failureError(
   failure: ImageFailure | undefined,
@@ -153,18 +194,6 @@ function failureError(
   subject: string,
 ): RegistryError {
   const code = failure?.failureCode;
-  const kinds: Record<string, RegistryErrorKind> = {
-    ImageNotFound: 'manifest-not-found',
-    ImageTagDoesNotMatchDigest: 'manifest-not-found',
-    InvalidImageDigest: 'manifest-not-found',
-    InvalidImageTag: 'manifest-not-found',
-    MissingDigestAndTag: 'manifest-not-found',
-    ImageInaccessible: 'manifest-not-found',
-    UpstreamAccessDenied: 'denied',
-    KmsError: 'denied',
-    UpstreamTooManyRequests: 'rate-limited',
-    UpstreamUnavailable: 'network',
-  };
   if (!code) {
     return new RegistryError(
       'bad-response',
@@ -175,11 +204,11 @@ function failureError(
     );
   }
   return new RegistryError(
-    kinds[code] ?? 'bad-response',
+    FAILURE_KINDS[code] ?? 'bad-response',
     `${subject} not available on ${registry}: ${code}${
       failure?.failureReason ? ` (${failure.failureReason})` : ''
     }`,
-    { registry, status: code },
+    { registry, awsCode: code },
   );
 }
 
@@ -219,7 +248,7 @@ function toImageDetails(detail: ImageDetail): ImageDetails {
  * and through the registry's Distribution endpoint, authenticated with `GetAuthorizationToken`
  * as docker does, for config blobs (the ECR API has no blob read).
  *
- * @public
+ * @internal
  */
 export class EcrRegistryClient implements RegistryClient {
   readonly registry: string;
@@ -232,7 +261,8 @@ export class EcrRegistryClient implements RegistryClient {
   >;
   private readonly apiTimeoutMs: number;
   private token?: { username: string; password: string; expiresAt: number };
-  private tokenRequest?: Promise<{ username: string; password: string }>;
+  /** The GetAuthorizationToken call in flight, shared by the callers that need a login. */
+  private tokenRequest?: SharedWork<{ username: string; password: string }>;
   private distribution?: OciRegistryClient;
   /** False once ECR refused the `imageStatus` filter (older API or a stand-in). */
   private statusFilter = true;
@@ -255,9 +285,10 @@ export class EcrRegistryClient implements RegistryClient {
   async getManifest(
     repository: string,
     reference: string,
+    options: RegistryCallOptions = {},
   ): Promise<FetchedManifest> {
     const byDigest = isDigestReference(reference);
-    if (byDigest) assertDigest(reference, this.registry, 'manifest-not-found');
+    if (byDigest) assertDigest(reference, this.registry);
     const subject = `the manifest ${repository}${
       byDigest ? '@' : ':'
     }${reference}`;
@@ -265,6 +296,7 @@ export class EcrRegistryClient implements RegistryClient {
       subject,
       repository,
       byDigest ? { imageDigest: reference } : { imageTag: reference },
+      options,
     );
     const image = manifestOf(output);
     if (!image) {
@@ -302,12 +334,19 @@ export class EcrRegistryClient implements RegistryClient {
    * An `ImageNotFound` failure is false; a missing repository throws `repository-not-found`
    * (`RepositoryNotFoundException`); every other failure throws as in `getManifest`.
    */
-  async manifestExists(repository: string, digest: string): Promise<boolean> {
-    assertDigest(digest, this.registry, 'manifest-not-found');
+  async manifestExists(
+    repository: string,
+    digest: string,
+    options: RegistryCallOptions = {},
+  ): Promise<boolean> {
+    assertDigest(digest, this.registry);
     const subject = `the manifest ${repository}@${digest}`;
-    const output = await this.batchGetImage(subject, repository, {
-      imageDigest: digest,
-    });
+    const output = await this.batchGetImage(
+      subject,
+      repository,
+      { imageDigest: digest },
+      options,
+    );
     if (manifestOf(output)) {
       return true;
     }
@@ -318,16 +357,20 @@ export class EcrRegistryClient implements RegistryClient {
     throw failureError(failure, this.registry, subject);
   }
 
-  async getBlob(repository: string, digest: string): Promise<Buffer> {
+  async getBlob(
+    repository: string,
+    digest: string,
+    options: RegistryCallOptions = {},
+  ): Promise<Buffer> {
     this.distribution ??= new OciRegistryClient({
       registry: this.registry,
       baseUrl: this.baseUrl,
       http: this.http,
       caps: this.caps,
-      credentialsFor: () => this.authorizationToken(),
+      credentialsFor: (_registry, call) => this.authorizationToken(call),
     });
     try {
-      return await this.distribution.getBlob(repository, digest);
+      return await this.distribution.getBlob(repository, digest, options);
     } catch (error) {
       const cause =
         error instanceof RegistryError
@@ -336,16 +379,29 @@ export class EcrRegistryClient implements RegistryClient {
       throw new RegistryError(
         cause.kind,
         `the blob ${repository}@${digest} could not be read through the registry endpoint ${this.baseUrl}: ${cause.message}`,
-        { registry: this.registry, status: cause.status, cause },
+        {
+          registry: this.registry,
+          httpStatus: cause.httpStatus,
+          awsCode: cause.awsCode,
+          networkCode: cause.networkCode,
+          cause,
+        },
       );
     }
   }
 
+  /**
+   * `BatchCheckLayerAvailability`, 100 digests a call, one call after the other; no call starts
+   * after an abort. A digest ECR reports as an `InvalidLayerDigest` failure is the caller's
+   * mistake (`invalid-argument`); a missing or unavailable layer is false.
+   */
   async blobsExist(
     repository: string,
     digests: string[],
+    options: RegistryCallOptions = {},
   ): Promise<Map<string, boolean>> {
     const unique = [...new Set(digests)];
+    unique.forEach(d => assertDigest(d, this.registry));
     const result = new Map(unique.map(d => [d, false] as [string, boolean]));
     for (let i = 0; i < unique.length; i += LAYER_BATCH) {
       const batch = unique.slice(i, i + LAYER_BATCH);
@@ -360,7 +416,22 @@ export class EcrRegistryClient implements RegistryClient {
             }),
             { abortSignal: signal },
           ),
+        options,
       );
+      const invalid = output.failures?.find(
+        f => f.failureCode === 'InvalidLayerDigest',
+      );
+      if (invalid) {
+        throw new RegistryError(
+          'invalid-argument',
+          `ECR refused the layer digest ${
+            invalid.layerDigest ?? '(none)'
+          } of ${repository}: InvalidLayerDigest${
+            invalid.failureReason ? ` (${invalid.failureReason})` : ''
+          }`,
+          { registry: this.registry, awsCode: 'InvalidLayerDigest' },
+        );
+      }
       for (const layer of output.layers ?? []) {
         if (layer.layerDigest && result.has(layer.layerDigest)) {
           result.set(
@@ -373,34 +444,43 @@ export class EcrRegistryClient implements RegistryClient {
     return result;
   }
 
-  async getRepositoryInfo(repository: string): Promise<RepositoryInfo> {
+  async getRepositoryInfo(
+    repository: string,
+    options: RegistryCallOptions = {},
+  ): Promise<RepositoryInfo> {
     const [described, lifecyclePolicyText] = await Promise.all([
-      this.call(`DescribeRepositories for ${repository}`, signal =>
-        this.client.send(
-          new DescribeRepositoriesCommand({
-            registryId: this.registryId,
-            repositoryNames: [repository],
-          }),
-          { abortSignal: signal },
-        ),
-      ),
-      this.call(`GetLifecyclePolicy for ${repository}`, signal =>
-        this.client
-          .send(
-            new GetLifecyclePolicyCommand({
+      this.call(
+        `DescribeRepositories for ${repository}`,
+        signal =>
+          this.client.send(
+            new DescribeRepositoriesCommand({
               registryId: this.registryId,
-              repositoryName: repository,
+              repositoryNames: [repository],
             }),
             { abortSignal: signal },
-          )
-          .then(
-            out => out.lifecyclePolicyText,
-            error => {
-              if ((error as Error)?.name === 'LifecyclePolicyNotFoundException')
-                return undefined;
-              throw error;
-            },
           ),
+        options,
+      ),
+      this.call(
+        `GetLifecyclePolicy for ${repository}`,
+        signal =>
+          this.client
+            .send(
+              new GetLifecyclePolicyCommand({
+                registryId: this.registryId,
+                repositoryName: repository,
+              }),
+              { abortSignal: signal },
+            )
+            .then(
+              out => out.lifecyclePolicyText,
+              error => {
+                if (error instanceof LifecyclePolicyNotFoundException)
+                  return undefined;
+                throw error;
+              },
+            ),
+        options,
       ),
     ]);
     const repo =
@@ -432,6 +512,7 @@ export class EcrRegistryClient implements RegistryClient {
   async describeImage(
     repository: string,
     reference: { tag?: string; digest?: string },
+    options: RegistryCallOptions = {},
   ): Promise<ImageDetails | undefined> {
     const imageId = reference.digest
       ? { imageDigest: reference.digest }
@@ -445,13 +526,14 @@ export class EcrRegistryClient implements RegistryClient {
           repositoryName: repository,
           imageIds: [imageId],
         },
+        options,
       );
       const detail = output.imageDetails?.[0];
       return detail ? toImageDetails(detail) : undefined;
     } catch (error) {
       if (
         error instanceof RegistryError &&
-        error.status === 'ImageNotFoundException'
+        error.awsCode === 'ImageNotFoundException'
       ) {
         return undefined;
       }
@@ -459,7 +541,11 @@ export class EcrRegistryClient implements RegistryClient {
     }
   }
 
-  async listImages(repository: string): Promise<ImageDetails[]> {
+  /** Every page of DescribeImages, one after the other; no page is asked for after an abort. */
+  async listImages(
+    repository: string,
+    options: RegistryCallOptions = {},
+  ): Promise<ImageDetails[]> {
     const images: ImageDetails[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_DESCRIBE_PAGES; page++) {
@@ -471,6 +557,7 @@ export class EcrRegistryClient implements RegistryClient {
           maxResults: 1000,
           nextToken,
         },
+        options,
       );
       images.push(...(output.imageDetails ?? []).map(toImageDetails));
       nextToken = output.nextToken;
@@ -484,102 +571,169 @@ export class EcrRegistryClient implements RegistryClient {
     subject: string,
     repository: string,
     imageId: ImageIdentifier,
+    options: RegistryCallOptions,
   ): Promise<BatchGetImageCommandOutput> {
-    return this.call(`BatchGetImage for ${subject}`, signal =>
-      this.client.send(
-        new BatchGetImageCommand({
-          registryId: this.registryId,
-          repositoryName: repository,
-          imageIds: [imageId],
-          acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
-        }),
-        { abortSignal: signal },
-      ),
+    return this.call(
+      `BatchGetImage for ${subject}`,
+      signal =>
+        this.client.send(
+          new BatchGetImageCommand({
+            registryId: this.registryId,
+            repositoryName: repository,
+            imageIds: [imageId],
+            acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
+          }),
+          { abortSignal: signal },
+        ),
+      options,
     );
   }
 
-  /** DescribeImages asking for every image status (archived too), without the filter where refused. */
+  /**
+   * DescribeImages asking for every image status (archived too), without the filter where
+   * refused. A refusal of the filtered request only proves the filter unsupported when the same
+   * request without it succeeds; an invalid argument (a bad repository name) fails both, and
+   * leaves the filter in use.
+   */
   private async describeImages(
     action: string,
     input: DescribeImagesCommandInput,
+    options: RegistryCallOptions,
   ): Promise<DescribeImagesCommandOutput> {
     const send = (withFilter: boolean) =>
-      this.call(action, signal =>
-        this.client.send(
-          new DescribeImagesCommand(
-            withFilter ? { ...input, filter: { imageStatus: 'ANY' } } : input,
+      this.call(
+        action,
+        signal =>
+          this.client.send(
+            new DescribeImagesCommand(
+              withFilter ? { ...input, filter: { imageStatus: 'ANY' } } : input,
+            ),
+            { abortSignal: signal },
           ),
-          { abortSignal: signal },
-        ),
+        options,
       );
     if (!this.statusFilter) return send(false);
     try {
       return await send(true);
     } catch (error) {
-      const status = error instanceof RegistryError ? error.status : undefined;
       if (
-        status !== 'InvalidParameterException' &&
-        status !== 'ValidationException'
+        !(error instanceof RegistryError && error.kind === 'invalid-argument')
       )
         throw error;
+      const output = await send(false);
       this.statusFilter = false;
-      return send(false);
+      return output;
     }
   }
 
-  /** The Distribution API login, as `docker login` gets it: `AWS:<password>` from GetAuthorizationToken. */
-  private async authorizationToken(): Promise<{
+  /**
+   * The Distribution API login, as `docker login` gets it: `AWS:<password>` from
+   * GetAuthorizationToken. The call is shared by the callers that need it at once, so it runs
+   * under its own time limit and none of their signals: each caller stops waiting on its own
+   * abort, and the call is aborted only when every caller has. An aborted call caches nothing.
+   */
+  private async authorizationToken(options: RegistryCallOptions = {}): Promise<{
     username: string;
     password: string;
   }> {
+    const { signal } = options;
     if (this.token && this.token.expiresAt > Date.now()) {
       return this.token;
     }
-    this.tokenRequest ??= this.call('GetAuthorizationToken', signal =>
-      this.client.send(new GetAuthorizationTokenCommand({}), {
-        abortSignal: signal,
-      }),
-    )
-      .then(output => {
-        const data = output.authorizationData?.[0];
-        const decoded = Buffer.from(
-          data?.authorizationToken ?? '',
-          'base64',
-        ).toString('utf8');
-        const colon = decoded.indexOf(':');
-        if (colon < 0) {
-          throw new RegistryError(
-            'bad-response',
-            'GetAuthorizationToken returned no usable token',
-            {
-              registry: this.registry,
-            },
-          );
-        }
-        const expiresAt =
-          (data?.expiresAt?.getTime() ?? Date.now() + 3_600_000) -
-          TOKEN_EXPIRY_MARGIN_MS;
-        this.token = {
-          username: decoded.slice(0, colon),
-          password: decoded.slice(colon + 1),
-          expiresAt,
-        };
-        return this.token;
-      })
-      .finally(() => {
-        this.tokenRequest = undefined;
+    if (signal?.aborted) {
+      throw canceledError(
+        signal,
+        `ECR GetAuthorizationToken for ${this.registry}`,
+        this.registry,
+      );
+    }
+    if (!this.tokenRequest || this.tokenRequest.abandoned) {
+      const work = new SharedWork(
+        shared => this.fetchAuthorizationToken(shared),
+        aborted =>
+          canceledError(
+            aborted,
+            `ECR GetAuthorizationToken for ${this.registry}`,
+            this.registry,
+          ),
+      );
+      work.done.then(() => {
+        if (this.tokenRequest === work) this.tokenRequest = undefined;
       });
-    return this.tokenRequest;
+      this.tokenRequest = work;
+    }
+    return this.tokenRequest.wait(signal);
   }
 
-  /** One AWS call with a time limit, its errors mapped. */
+  private async fetchAuthorizationToken(
+    signal: AbortSignal,
+  ): Promise<{ username: string; password: string }> {
+    const output = await this.call(
+      'GetAuthorizationToken',
+      callSignal =>
+        this.client.send(new GetAuthorizationTokenCommand({}), {
+          abortSignal: callSignal,
+        }),
+      { signal },
+    );
+    const data = output.authorizationData?.[0];
+    const decoded = Buffer.from(
+      data?.authorizationToken ?? '',
+      'base64',
+    ).toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) {
+      throw new RegistryError(
+        'bad-response',
+        'GetAuthorizationToken returned no usable token',
+        {
+          registry: this.registry,
+        },
+      );
+    }
+    const expiresAt =
+      (data?.expiresAt?.getTime() ?? Date.now() + 3_600_000) -
+      TOKEN_EXPIRY_MARGIN_MS;
+    this.token = {
+      username: decoded.slice(0, colon),
+      password: decoded.slice(colon + 1),
+      expiresAt,
+    };
+    return this.token;
+  }
+
+  /**
+   * One AWS call under the caller's signal and the per-call time limit (whichever fires first
+   * aborts the SDK request, which destroys its socket), its errors mapped: the caller's abort is
+   * `canceled`, the time limit `timeout`, and anything else as {@link awsRegistryError} says.
+   * The wait ends at the abort even where the SDK would go on (a retry back-off).
+   */
   private async call<T>(
     action: string,
     send: (signal: AbortSignal) => Promise<T>,
+    options: RegistryCallOptions,
   ): Promise<T> {
+    const caller = options.signal;
+    const canceled = () =>
+      canceledError(
+        caller!,
+        `ECR ${action} on ${this.registry}`,
+        this.registry,
+      );
+    if (caller?.aborted) throw canceled();
+    const limit = AbortSignal.timeout(this.apiTimeoutMs);
+    const signal = caller ? AbortSignal.any([caller, limit]) : limit;
     try {
-      return await send(AbortSignal.timeout(this.apiTimeoutMs));
+      return await abortable(send(signal), signal, () => new Error('aborted'));
     } catch (error) {
+      if (caller?.aborted) throw canceled();
+      if (limit.aborted) {
+        throw new RegistryError(
+          'timeout',
+          `ECR ${action} on ${this.registry} did not finish within ${this.apiTimeoutMs} ms`,
+          { registry: this.registry, cause: error },
+        );
+      }
       throw awsRegistryError(error, this.registry, action);
     }
   }

@@ -244,11 +244,11 @@ describe('OciRegistryClient against a real registry', () => {
     expect(error.message).toContain('team/nothing');
     await expectRegistryError(
       client.manifestExists('team/app', 'sha256:abc'),
-      'manifest-not-found',
+      'invalid-argument',
     );
     await expectRegistryError(
       client.manifestExists('../etc', image.manifest.digest),
-      'repository-not-found',
+      'invalid-argument',
     );
   });
 
@@ -278,19 +278,23 @@ describe('OciRegistryClient against a real registry', () => {
     );
   });
 
-  it('rejects invalid names and references before any request', async () => {
+  it('rejects invalid names and references as invalid arguments, never as not found', async () => {
     const error = await expectRegistryError(
       client.getManifest('../etc', 'v1'),
-      'repository-not-found',
+      'invalid-argument',
     );
     expect(error.message).toContain('not a valid repository name');
     await expectRegistryError(
       client.getManifest('team/app', 'sha256:abc'),
-      'manifest-not-found',
+      'invalid-argument',
     );
     await expectRegistryError(
       client.getManifest('team/app', 'bad tag'),
-      'manifest-not-found',
+      'invalid-argument',
+    );
+    await expectRegistryError(
+      client.getBlob('team/app', 'sha256:abc'),
+      'invalid-argument',
     );
   });
 

@@ -27,6 +27,7 @@ import { SafeHttpClient, SafeResponse } from './http';
 import { DEFAULT_CAPS, RegistryCaps } from './options';
 import {
   FetchedManifest,
+  RegistryCallOptions,
   RegistryClient,
   RegistryError,
   RegistryErrorKind,
@@ -35,7 +36,7 @@ import {
 /**
  * Options of {@link OciRegistryClient}.
  *
- * @public
+ * @internal
  */
 export interface OciRegistryClientOptions {
   /** Registry host as references name it (`docker.io`, `ghcr.io`, `host:port`). */
@@ -52,6 +53,17 @@ export interface OciRegistryClientOptions {
 const PATH =
   /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^\w[\w.-]{0,127}$/;
+
+/**
+ * Distribution error codes that say the request itself was malformed (OCI Distribution spec,
+ * "Error Codes", and the 400 answers of the pull endpoints: "the name or reference was invalid").
+ * `TAG_INVALID` is gone from the current table but registries (CNCF distribution) still send it.
+ */
+const MALFORMED_REQUEST_CODES = new Set([
+  'NAME_INVALID',
+  'TAG_INVALID',
+  'DIGEST_INVALID',
+]);
 
 /**
  * The Distribution API base URL of a registry: the configured endpoint when there is one, plain
@@ -106,7 +118,7 @@ function distributionError(body: Buffer): { code?: string; message?: string } {
  * Basic or Bearer-token authentication, every document verified against its digest, errors mapped
  * to {@link RegistryError} kinds.
  *
- * @public
+ * @internal
  */
 export class OciRegistryClient implements RegistryClient {
   readonly registry: string;
@@ -139,13 +151,14 @@ export class OciRegistryClient implements RegistryClient {
   async getManifest(
     repository: string,
     reference: string,
+    options: RegistryCallOptions = {},
   ): Promise<FetchedManifest> {
     this.checkRepository(repository);
     if (isDigestReference(reference)) {
-      assertDigest(reference, this.registry, 'manifest-not-found');
+      assertDigest(reference, this.registry);
     } else if (!TAG.test(reference)) {
       throw new RegistryError(
-        'manifest-not-found',
+        'invalid-argument',
         `'${reference}' is not a valid tag`,
         {
           registry: this.registry,
@@ -155,9 +168,15 @@ export class OciRegistryClient implements RegistryClient {
     const response = await this.send(repository, `manifests/${reference}`, {
       accept: MANIFEST_MEDIA_TYPES.join(', '),
       maxBodyBytes: this.caps.manifestBytes,
+      signal: options.signal,
     });
     if (response.status !== 200) {
-      throw await this.manifestError(response, repository, reference);
+      throw await this.manifestError(
+        response,
+        repository,
+        reference,
+        options.signal,
+      );
     }
     const claimed = header(response, 'docker-content-digest');
     return verifiedManifest({
@@ -178,42 +197,69 @@ export class OciRegistryClient implements RegistryClient {
    * so a 404 is told apart from a missing repository by the same `tags/list` probe as
    * {@link OciRegistryClient.getManifest}.
    */
-  async manifestExists(repository: string, digest: string): Promise<boolean> {
+  async manifestExists(
+    repository: string,
+    digest: string,
+    options: RegistryCallOptions = {},
+  ): Promise<boolean> {
     this.checkRepository(repository);
-    assertDigest(digest, this.registry, 'manifest-not-found');
+    assertDigest(digest, this.registry);
     const response = await this.send(repository, `manifests/${digest}`, {
       method: 'HEAD',
       accept: MANIFEST_MEDIA_TYPES.join(', '),
+      signal: options.signal,
     });
     if (response.status === 200) {
       return true;
     }
-    const error = await this.manifestError(response, repository, digest);
+    const error = await this.manifestError(
+      response,
+      repository,
+      digest,
+      options.signal,
+    );
     if (error.kind === 'manifest-not-found') {
       return false;
     }
     throw error;
   }
 
-  async getBlob(repository: string, digest: string): Promise<Buffer> {
+  async getBlob(
+    repository: string,
+    digest: string,
+    options: RegistryCallOptions = {},
+  ): Promise<Buffer> {
     this.checkRepository(repository);
-    assertDigest(digest, this.registry, 'blob-not-found');
+    assertDigest(digest, this.registry);
     const response = await this.send(repository, `blobs/${digest}`, {
       maxBodyBytes: this.caps.blobBytes,
+      signal: options.signal,
     });
     if (response.status !== 200) {
-      throw await this.errorFor(response, 'blob', repository, digest);
+      throw await this.errorFor(
+        response,
+        'blob',
+        repository,
+        digest,
+        options.signal,
+      );
     }
     return verifyBlob(response.body, digest, this.registry, repository);
   }
 
+  /**
+   * One `HEAD /v2/<name>/blobs/<digest>` per blob, `concurrency` at a time. After an abort no
+   * request starts, and those in flight are destroyed.
+   */
   async blobsExist(
     repository: string,
     digests: string[],
+    options: RegistryCallOptions = {},
   ): Promise<Map<string, boolean>> {
+    const { signal } = options;
     this.checkRepository(repository);
     const unique = [...new Set(digests)];
-    unique.forEach(d => assertDigest(d, this.registry, 'blob-not-found'));
+    unique.forEach(d => assertDigest(d, this.registry));
     const found = await mapWithConcurrency(
       unique,
       this.concurrency,
@@ -223,6 +269,7 @@ export class OciRegistryClient implements RegistryClient {
         const response = await this.send(repository, `blobs/${digest}`, {
           method: 'HEAD',
           followRedirects: false,
+          signal,
         });
         if (
           response.status === 200 ||
@@ -233,8 +280,9 @@ export class OciRegistryClient implements RegistryClient {
         if (response.status === 404) {
           return false;
         }
-        throw await this.errorFor(response, 'blob', repository, digest);
+        throw await this.errorFor(response, 'blob', repository, digest, signal);
       },
+      { signal, registry: this.registry },
     );
     return new Map(unique.map((digest, i) => [digest, found[i]]));
   }
@@ -247,19 +295,21 @@ export class OciRegistryClient implements RegistryClient {
     response: SafeResponse,
     repository: string,
     reference: string,
+    signal: AbortSignal | undefined,
   ): Promise<RegistryError> {
     const error = await this.errorFor(
       response,
       'manifest',
       repository,
       reference,
+      signal,
     );
     return error.kind === 'manifest-not-found' &&
-      (await this.repositoryMissing(repository))
+      (await this.repositoryMissing(repository, signal))
       ? new RegistryError(
           'repository-not-found',
           `repository ${repository} not found on ${this.registry}`,
-          { registry: this.registry, status: response.status },
+          { registry: this.registry, httpStatus: response.status },
         )
       : error;
   }
@@ -268,18 +318,25 @@ export class OciRegistryClient implements RegistryClient {
    * Some registries (the CNCF registry among them) answer MANIFEST_UNKNOWN for a repository that
    * does not exist, and a HEAD answer carries no error code at all; the tag list tells:
    * NAME_UNKNOWN means the repository is missing. Any other answer, or an error, leaves the
-   * manifest error as it was.
+   * manifest error as it was; a cancellation is not an answer and is thrown.
    */
-  private async repositoryMissing(repository: string): Promise<boolean> {
+  private async repositoryMissing(
+    repository: string,
+    signal: AbortSignal | undefined,
+  ): Promise<boolean> {
     try {
       const response = await this.send(repository, 'tags/list?n=1', {
         maxBodyBytes: 64 * 1024,
+        signal,
       });
       return (
         response.status === 404 &&
         distributionError(response.body).code === 'NAME_UNKNOWN'
       );
-    } catch {
+    } catch (error) {
+      if (error instanceof RegistryError && error.kind === 'canceled') {
+        throw error;
+      }
       return false;
     }
   }
@@ -287,7 +344,7 @@ export class OciRegistryClient implements RegistryClient {
   private checkRepository(repository: string): void {
     if (!PATH.test(repository) || repository.length > 255) {
       throw new RegistryError(
-        'repository-not-found',
+        'invalid-argument',
         `'${repository}' is not a valid repository name`,
         {
           registry: this.registry,
@@ -296,7 +353,7 @@ export class OciRegistryClient implements RegistryClient {
     }
   }
 
-  /** One request, answering a 401 challenge once. */
+  /** One request, answering a 401 challenge once, under the caller's signal throughout. */
   private async send(
     repository: string,
     path: string,
@@ -305,8 +362,10 @@ export class OciRegistryClient implements RegistryClient {
       accept?: string;
       maxBodyBytes?: number;
       followRedirects?: boolean;
+      signal?: AbortSignal;
     },
   ): Promise<SafeResponse> {
+    const { signal } = options;
     const url = `${this.baseUrl}/v2/${repository}/${path}`;
     const request = (authorization: string | undefined) =>
       this.http.request(url, {
@@ -316,8 +375,9 @@ export class OciRegistryClient implements RegistryClient {
         followRedirects: options.followRedirects,
         registry: this.registry,
         authorization,
+        signal,
       });
-    const first = await this.auth.authorizationFor(repository);
+    const first = await this.auth.authorizationFor(repository, { signal });
     const response = await request(first);
     if (response.status !== 401) {
       return response;
@@ -326,6 +386,7 @@ export class OciRegistryClient implements RegistryClient {
       repository,
       header(response, 'www-authenticate'),
       first,
+      { signal },
     );
     return request(retry);
   }
@@ -335,6 +396,7 @@ export class OciRegistryClient implements RegistryClient {
     what: 'manifest' | 'blob',
     repository: string,
     reference: string,
+    signal: AbortSignal | undefined,
   ): Promise<RegistryError> {
     const { status } = response;
     const { code, message } = distributionError(response.body);
@@ -343,7 +405,10 @@ export class OciRegistryClient implements RegistryClient {
     const said = code ? `: ${code}${message ? ` (${message})` : ''}` : '';
     let kind: RegistryErrorKind = 'bad-response';
     let text = `${this.registry} answered HTTP ${status} for the ${subject}${said}`;
-    if (code === 'NAME_UNKNOWN') {
+    if (code && MALFORMED_REQUEST_CODES.has(code)) {
+      kind = 'invalid-argument';
+      text = `${this.registry} rejected the request for the ${subject} as malformed${said}`;
+    } else if (code === 'NAME_UNKNOWN') {
       kind = 'repository-not-found';
       text = `repository ${repository} not found on ${this.registry}${said}`;
     } else if (
@@ -357,7 +422,7 @@ export class OciRegistryClient implements RegistryClient {
       text = `${subject} not found on ${this.registry}${said}`;
     } else if (status === 401 || code === 'UNAUTHORIZED') {
       kind = 'unauthorized';
-      const anonymous = !(await this.auth.hasCredentials());
+      const anonymous = !(await this.auth.hasCredentials({ signal }));
       text = `${this.registry} refused the ${subject} (HTTP ${status}${said})${
         anonymous
           ? ': the repository does not exist or is private, and no credentials are configured'
@@ -375,6 +440,9 @@ export class OciRegistryClient implements RegistryClient {
     } else if (status >= 300 && status < 400) {
       text = `${this.registry} answered HTTP ${status} without a usable redirect for the ${subject}`;
     }
-    return new RegistryError(kind, text, { registry: this.registry, status });
+    return new RegistryError(kind, text, {
+      registry: this.registry,
+      httpStatus: status,
+    });
   }
 }

@@ -19,7 +19,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 /**
  * Why an IP address is not a public unicast address. `undefined` means public.
  *
- * @public
+ * @internal
  */
 export type SpecialAddressClass =
   | 'loopback'
@@ -132,7 +132,7 @@ function classifyIPv4(value: bigint): SpecialAddressClass | undefined {
  * unicast address. Anything that is not an IP address counts as `reserved`. IPv6 forms that
  * carry an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by that IPv4 address.
  *
- * @public
+ * @internal
  */
 export function classifyAddress(
   address: string,

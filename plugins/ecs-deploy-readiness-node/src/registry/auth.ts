@@ -14,8 +14,9 @@
  * limitations under the License.
  */
 
+import { abortable, canceledError, SharedWork } from './concurrency';
 import { SafeHttpClient } from './http';
-import { RegistryError } from './types';
+import { RegistryCallOptions, RegistryError } from './types';
 
 /**
  * Credentials for a registry: a user name and password (or access token used as password), or a
@@ -29,18 +30,20 @@ export type RegistryCredentials =
 
 /**
  * Gives the credentials for a registry host (`docker.io`, `ghcr.io`…), or undefined for
- * anonymous access.
+ * anonymous access. `options.signal` is the signal of the registry call that needs them; the
+ * caller stops waiting when it aborts, whether or not the function honours it.
  *
  * @public
  */
 export type CredentialsFor = (
   registry: string,
+  options?: RegistryCallOptions,
 ) => RegistryCredentials | undefined | Promise<RegistryCredentials | undefined>;
 
 /**
  * One challenge of a `WWW-Authenticate` header.
  *
- * @public
+ * @internal
  */
 export interface AuthChallenge {
   /** Lowercased scheme, e.g. `bearer` or `basic`. */
@@ -53,7 +56,7 @@ export interface AuthChallenge {
  * Parses a `WWW-Authenticate` header (RFC 9110 challenges, several per header allowed), e.g.
  * `Bearer realm="https://auth.docker.io/token",service="registry.docker.io"`.
  *
- * @public
+ * @internal
  */
 export function parseWwwAuthenticate(header: string): AuthChallenge[] {
   const challenges: AuthChallenge[] = [];
@@ -114,11 +117,16 @@ const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
  * the registry's challenge (scope `repository:<name>:pull`), cached per scope until they expire.
  * Once the registry's scheme is known, later requests send credentials up front.
  *
- * @public
+ * Every method takes the caller's `signal`. A token request is shared by the callers that need
+ * the same token at once, so it runs under none of their signals (the HTTP layer's time limit
+ * bounds it): each caller stops waiting on its own abort, and the request is aborted only once
+ * every caller has stopped waiting. An aborted request caches nothing.
+ *
+ * @internal
  */
 export class RegistryAuthenticator {
   private readonly tokens = new Map<string, CachedToken>();
-  private readonly pending = new Map<string, Promise<string>>();
+  private readonly pending = new Map<string, SharedWork<string>>();
   private bearer?: { realm: string; service?: string };
   private basic?: string;
 
@@ -132,9 +140,12 @@ export class RegistryAuthenticator {
   ) {}
 
   /** The Authorization value to send up front for a repository, when the scheme is known. */
-  async authorizationFor(repository: string): Promise<string | undefined> {
+  async authorizationFor(
+    repository: string,
+    options: RegistryCallOptions = {},
+  ): Promise<string | undefined> {
     if (this.basic) return this.basic;
-    if (this.bearer) return this.bearerFor(this.bearer, repository);
+    if (this.bearer) return this.bearerFor(this.bearer, repository, options);
     return undefined;
   }
 
@@ -146,6 +157,7 @@ export class RegistryAuthenticator {
     repository: string,
     challengeHeader: string | undefined,
     rejected?: string,
+    options: RegistryCallOptions = {},
   ): Promise<string> {
     const { registry } = this.options;
     const challenges = parseWwwAuthenticate(challengeHeader ?? '');
@@ -153,7 +165,7 @@ export class RegistryAuthenticator {
       c => c.scheme === 'bearer' && c.params.realm,
     );
     const basic = challenges.find(c => c.scheme === 'basic');
-    const credentials = await this.credentials();
+    const credentials = await this.credentials(options.signal);
     if (bearer) {
       this.bearer = {
         realm: bearer.params.realm,
@@ -164,14 +176,14 @@ export class RegistryAuthenticator {
           if (`Bearer ${token.value}` === rejected) this.tokens.delete(key);
         }
       }
-      return this.bearerFor(this.bearer, repository);
+      return this.bearerFor(this.bearer, repository, options);
     }
     if (basic) {
       if (!credentials || !('username' in credentials)) {
         throw new RegistryError(
           'unauthorized',
           `${registry} requires a user name and password (Basic authentication) and none is configured`,
-          { registry, status: 401 },
+          { registry, httpStatus: 401 },
         );
       }
       const value = basicHeader(credentials.username, credentials.password);
@@ -181,7 +193,7 @@ export class RegistryAuthenticator {
           `${registry} rejected the configured credentials`,
           {
             registry,
-            status: 401,
+            httpStatus: 401,
           },
         );
       }
@@ -195,23 +207,37 @@ export class RegistryAuthenticator {
           ? ` with an unsupported scheme (${challengeHeader.slice(0, 80)})`
           : ''
       }`,
-      { registry, status: 401 },
+      { registry, httpStatus: 401 },
     );
   }
 
-  /** Whether credentials are configured for the registry. */
-  async hasCredentials(): Promise<boolean> {
+  /** Whether credentials are configured for the registry. Rejects only when canceled. */
+  async hasCredentials(options: RegistryCallOptions = {}): Promise<boolean> {
     try {
-      return Boolean(await this.credentials());
-    } catch {
+      return Boolean(await this.credentials(options.signal));
+    } catch (error) {
+      if (error instanceof RegistryError && error.kind === 'canceled') {
+        throw error;
+      }
       return false;
     }
   }
 
-  private async credentials(): Promise<RegistryCredentials | undefined> {
+  private async credentials(
+    signal?: AbortSignal,
+  ): Promise<RegistryCredentials | undefined> {
     const { credentialsFor, registry } = this.options;
     try {
-      return await credentialsFor?.(registry);
+      return await abortable(
+        (async () => credentialsFor?.(registry, { signal }))(),
+        signal,
+        () =>
+          canceledError(
+            signal!,
+            `getting credentials for ${registry}`,
+            registry,
+          ),
+      );
     } catch (error) {
       if (error instanceof RegistryError) throw error;
       throw new RegistryError(
@@ -228,7 +254,17 @@ export class RegistryAuthenticator {
   private async bearerFor(
     challenge: { realm: string; service?: string },
     repository: string,
+    options: RegistryCallOptions,
   ): Promise<string> {
+    const { registry } = this.options;
+    const { signal } = options;
+    if (signal?.aborted) {
+      throw canceledError(
+        signal,
+        `the token request for ${registry}`,
+        registry,
+      );
+    }
     const scope = `repository:${repository}:pull`;
     const key = `${challenge.realm}\n${challenge.service ?? ''}\n${scope}`;
     const now = this.options.now?.() ?? Date.now();
@@ -237,22 +273,30 @@ export class RegistryAuthenticator {
       return `Bearer ${cached.value}`;
     }
     let pending = this.pending.get(key);
-    if (!pending) {
-      pending = this.fetchToken(challenge, scope, key).finally(() =>
-        this.pending.delete(key),
+    if (!pending || pending.abandoned) {
+      const work = new SharedWork(
+        shared => this.fetchToken(challenge, scope, key, shared),
+        aborted =>
+          canceledError(aborted, `the token request for ${registry}`, registry),
       );
-      this.pending.set(key, pending);
+      work.done.then(() => {
+        if (this.pending.get(key) === work) this.pending.delete(key);
+      });
+      this.pending.set(key, work);
+      pending = work;
     }
-    return `Bearer ${await pending}`;
+    return `Bearer ${await pending.wait(signal)}`;
   }
 
+  /** Fetches a token under the shared request's own signal (see the class comment). */
   private async fetchToken(
     challenge: { realm: string; service?: string },
     scope: string,
     key: string,
+    signal: AbortSignal,
   ): Promise<string> {
     const { registry, http } = this.options;
-    const credentials = await this.credentials();
+    const credentials = await this.credentials(signal);
     if (credentials && 'token' in credentials) {
       return credentials.token;
     }
@@ -277,6 +321,7 @@ export class RegistryAuthenticator {
         ? basicHeader(credentials.username, credentials.password)
         : undefined,
       maxBodyBytes: MAX_TOKEN_RESPONSE_BYTES,
+      signal,
     });
     if (response.status !== 200) {
       const kinds: Record<number, 'unauthorized' | 'denied' | 'rate-limited'> =
@@ -294,7 +339,7 @@ export class RegistryAuthenticator {
             ? ': the configured credentials were rejected'
             : ''
         }`,
-        { registry, status: response.status },
+        { registry, httpStatus: response.status },
       );
     }
     let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };

@@ -20,7 +20,7 @@ import { DIGEST_ALGORITHMS } from '../reference/digest';
 /**
  * Digest of bytes with a registered algorithm (`sha256` by default), as `algorithm:hex`.
  *
- * @public
+ * @internal
  */
 export function computeDigest(bytes: Buffer, algorithm = 'sha256'): string {
   if (DIGEST_ALGORITHMS[algorithm] === undefined) {
@@ -70,7 +70,7 @@ function digestedBytes(bytes: Buffer): Buffer {
  * Digest of a manifest as registries compute it (schema 1 JWS signatures excluded), with the
  * algorithm of `algorithm` (default sha256).
  *
- * @public
+ * @internal
  */
 export function manifestDigest(bytes: Buffer, algorithm = 'sha256'): string {
   return computeDigest(digestedBytes(bytes), algorithm);

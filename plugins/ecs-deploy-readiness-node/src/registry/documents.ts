@@ -14,22 +14,10 @@
  * limitations under the License.
  */
 
+import { effectiveMediaType } from '../analysis/documents';
 import { digestProblem } from '../reference/digest';
 import { computeDigest, digestAlgorithm, manifestDigest } from './digest';
 import { FetchedManifest, RegistryError } from './types';
-
-/** Content types that say nothing about the manifest type. */
-const GENERIC_TYPES = new Set([
-  'application/json',
-  'text/plain',
-  'application/octet-stream',
-  '',
-]);
-
-function bareMediaType(contentType: string | undefined): string | undefined {
-  const type = contentType?.split(';')[0].trim().toLowerCase();
-  return type || undefined;
-}
 
 /** True when `reference` (a tag or a digest) is a digest; tags cannot contain ':'. */
 export function isDigestReference(reference: string): boolean {
@@ -101,11 +89,10 @@ export function verifiedManifest(input: {
     }
   }
 
-  const declared = bareMediaType(input.declaredMediaType);
-  const own =
-    typeof document.mediaType === 'string' ? document.mediaType : undefined;
-  const mediaType =
-    declared && !GENERIC_TYPES.has(declared) ? declared : own ?? declared;
+  const mediaType = effectiveMediaType(
+    document.mediaType,
+    input.declaredMediaType,
+  );
   return {
     digest: isDigestReference(reference) ? reference : manifestDigest(bytes),
     ...(mediaType ? { mediaType } : {}),
@@ -131,16 +118,15 @@ export function verifyBlob(
   return bytes;
 }
 
-/** Rejects an invalid digest argument before any request. */
-export function assertDigest(
-  digest: string,
-  registry: string,
-  kind: 'manifest-not-found' | 'blob-not-found',
-): void {
+/**
+ * Rejects an invalid digest argument before any request, as `invalid-argument`: a digest that
+ * cannot exist is the caller's mistake, never "not found".
+ */
+export function assertDigest(digest: string, registry: string): void {
   const problem = digestProblem(digest);
   if (problem) {
     throw new RegistryError(
-      kind,
+      'invalid-argument',
       `'${digest}' is not a valid digest: ${problem}`,
       { registry },
     );

@@ -354,8 +354,58 @@ describe('hostile registries', () => {
     });
     const error = await failure(ociClient(s).getManifest('app', 'v1'));
     expect(error.kind).toBe(kind);
-    expect(error.status).toBe(status);
+    expect(error.httpStatus).toBe(status);
   });
+
+  it.each([
+    [
+      'an invalid repository name',
+      (c: OciRegistryClient) => c.getManifest('Team/App', 'v1'),
+    ],
+    [
+      'a path-traversing repository name',
+      (c: OciRegistryClient) => c.manifestExists('../etc', DIGEST),
+    ],
+    ['an invalid tag', (c: OciRegistryClient) => c.getManifest('app', '-v1')],
+    [
+      'an invalid manifest digest',
+      (c: OciRegistryClient) => c.getManifest('app', 'sha256:abc'),
+    ],
+    [
+      'an invalid blob digest',
+      (c: OciRegistryClient) => c.getBlob('app', `md5:${'0'.repeat(32)}`),
+    ],
+    [
+      'an invalid digest among blobs',
+      (c: OciRegistryClient) => c.blobsExist('app', [DIGEST, 'sha256:XYZ']),
+    ],
+  ])(
+    'rejects %s as invalid-argument without sending a request',
+    async (_name, call) => {
+      const s = await server((_req, res) => manifest(res));
+      const error = await failure(call(ociClient(s)));
+      expect(error.kind).toBe('invalid-argument');
+      expect(s.acceptedConnections()).toBe(0);
+    },
+  );
+
+  it.each(['NAME_INVALID', 'TAG_INVALID', 'DIGEST_INVALID'])(
+    'maps the Distribution error %s to invalid-argument, never to not found',
+    async code => {
+      const s = await server((_req, res) => {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ code, message: 'invalid' }] }));
+      });
+      const client = ociClient(s);
+      const error = await failure(client.getManifest('app', 'v1'));
+      expect(error.kind).toBe('invalid-argument');
+      expect(error.httpStatus).toBe(400);
+      expect(error.message).toContain(code);
+      expect((await failure(client.getBlob('app', DIGEST))).kind).toBe(
+        'invalid-argument',
+      );
+    },
+  );
 
   it('asks for a manifest with HEAD and every manifest media type, and reads 404 as absent', async () => {
     const s = await server((req, res) => {
@@ -408,7 +458,7 @@ describe('hostile registries', () => {
       });
       const error = await failure(ociClient(s).manifestExists('app', DIGEST));
       expect(error.kind).toBe(kind);
-      expect(error.status).toBe(status);
+      expect(error.httpStatus).toBe(status);
     },
   );
 

@@ -19,6 +19,7 @@ import * as https from 'node:https';
 import { lookup as dnsLookup, LookupOptions } from 'node:dns';
 import { isIP, LookupFunction, Socket } from 'node:net';
 import { classifyAddress } from './addresses';
+import { canceledError } from './concurrency';
 import {
   DEFAULT_CAPS,
   DEFAULT_TIMEOUTS,
@@ -39,7 +40,7 @@ export type ResolveHost = (
 /**
  * Options of {@link SafeHttpClient}.
  *
- * @public
+ * @internal
  */
 export interface SafeHttpClientOptions extends NetworkPolicyOptions {
   timeouts?: Pick<RegistryTimeouts, 'connectMs' | 'requestMs'>;
@@ -57,7 +58,7 @@ export interface SafeHttpClientOptions extends NetworkPolicyOptions {
 /**
  * One request of {@link SafeHttpClient}.
  *
- * @public
+ * @internal
  */
 export interface SafeRequestOptions {
   method?: 'GET' | 'HEAD';
@@ -70,12 +71,19 @@ export interface SafeRequestOptions {
   followRedirects?: boolean;
   /** Registry the request is for, named in errors. */
   registry?: string;
+  /**
+   * Aborts the request: an already-aborted signal rejects before any connection; an abort during
+   * the DNS lookup, the connection, the headers or the body destroys the request and its socket at
+   * once. Either way the request rejects with a RegistryError of kind `canceled`. Redirects are
+   * followed under the same signal.
+   */
+  signal?: AbortSignal;
 }
 
 /**
  * A complete response (body read and within its limit).
  *
- * @public
+ * @internal
  */
 export interface SafeResponse {
   status: number;
@@ -135,6 +143,7 @@ function networkError(err: unknown, url: URL, registry: string): RegistryError {
   } else if (code === 'ETIMEDOUT') {
     return new RegistryError('timeout', `connection to ${where} timed out`, {
       registry,
+      networkCode: code,
       cause: err,
     });
   } else if (TLS_ERROR.test(code)) {
@@ -142,7 +151,7 @@ function networkError(err: unknown, url: URL, registry: string): RegistryError {
   }
   return new RegistryError('network', message, {
     registry,
-    status: code || undefined,
+    networkCode: code || undefined,
     cause: err,
   });
 }
@@ -154,7 +163,7 @@ function networkError(err: unknown, url: URL, registry: string): RegistryError {
  * checks the resolved address at connect time (so DNS rebinding cannot bypass it) and every
  * redirect target. Every failure is a {@link RegistryError}.
  *
- * @public
+ * @internal
  */
 export class SafeHttpClient {
   private readonly connectMs: number;
@@ -220,6 +229,7 @@ export class SafeHttpClient {
   ): Promise<SafeResponse> {
     const deadline = Date.now() + this.requestMs;
     const follow = options.followRedirects ?? true;
+    const { signal } = options;
     let url: URL;
     try {
       url = new URL(target);
@@ -231,6 +241,13 @@ export class SafeHttpClient {
     const registry = options.registry ?? url.host;
     const origin = url.origin;
     for (let hop = 0; ; hop++) {
+      if (signal?.aborted) {
+        throw canceledError(
+          signal,
+          `the request to ${url.host} for ${url.pathname}`,
+          registry,
+        );
+      }
       this.checkDestination(url, registry);
       const headers: Record<string, string> = {
         'user-agent': this.userAgent,
@@ -247,6 +264,7 @@ export class SafeHttpClient {
         maxBodyBytes: options.maxBodyBytes ?? this.maxBodyBytes,
         skipRedirectBody: follow,
         registry,
+        signal,
       });
       const location = response.headers.location;
       if (!follow || !REDIRECTS.has(response.status) || !location) {
@@ -256,7 +274,7 @@ export class SafeHttpClient {
         throw new RegistryError(
           'redirect-limit',
           `${registry} redirected more than ${this.maxRedirects} times (last to ${location})`,
-          { registry, status: response.status },
+          { registry, httpStatus: response.status },
         );
       }
       try {
@@ -267,7 +285,7 @@ export class SafeHttpClient {
           `${registry} redirected to an invalid URL: ${location}`,
           {
             registry,
-            status: response.status,
+            httpStatus: response.status,
           },
         );
       }
@@ -317,8 +335,16 @@ export class SafeHttpClient {
     }
   }
 
-  /** A `lookup` for net.connect that refuses names resolving to a non-allowed address. */
-  private guardedLookup(url: URL, registry: string): LookupFunction {
+  /**
+   * A `lookup` for net.connect that refuses names resolving to a non-allowed address, and gives
+   * no address at all once the request has ended (canceled or timed out while resolving), so a
+   * late answer cannot open a connection.
+   */
+  private guardedLookup(
+    url: URL,
+    registry: string,
+    ended: () => RegistryError | undefined,
+  ): LookupFunction {
     const lookup = (
       hostname: string,
       options: LookupOptions,
@@ -326,6 +352,11 @@ export class SafeHttpClient {
     ) => {
       this.resolve(hostname).then(
         resolved => {
+          const error = ended();
+          if (error) {
+            callback(error);
+            return;
+          }
           const family =
             options.family === 4 || options.family === 6 ? options.family : 0;
           const usable = family
@@ -369,9 +400,10 @@ export class SafeHttpClient {
       maxBodyBytes: number;
       skipRedirectBody: boolean;
       registry: string;
+      signal?: AbortSignal;
     },
   ): Promise<SafeResponse> {
-    const { registry, maxBodyBytes } = request;
+    const { registry, maxBodyBytes, signal } = request;
     const remaining = request.deadline - Date.now();
     if (remaining <= 0) {
       return Promise.reject(
@@ -387,14 +419,25 @@ export class SafeHttpClient {
     return new Promise<SafeResponse>((resolve, reject) => {
       const timers: NodeJS.Timeout[] = [];
       let settled = false;
+      let failure: RegistryError | undefined;
       let abort: (error: Error) => void = () => {};
+      const onAbort = () =>
+        settle(
+          canceledError(
+            signal!,
+            `the request to ${url.host} for ${url.pathname}`,
+            registry,
+          ),
+        );
       function settle(
         error: RegistryError | undefined,
         response?: SafeResponse,
       ) {
         if (settled) return;
         settled = true;
+        failure = error;
         timers.forEach(clearTimeout);
+        signal?.removeEventListener('abort', onAbort);
         if (error) {
           abort(error);
           reject(error);
@@ -416,7 +459,14 @@ export class SafeHttpClient {
           method: request.method,
           headers: request.headers,
           agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
-          lookup: this.guardedLookup(url, registry),
+          lookup: this.guardedLookup(url, registry, () =>
+            settled
+              ? failure ??
+                new RegistryError('network', `${url.host}: request ended`, {
+                  registry,
+                })
+              : undefined,
+          ),
         },
         res => {
           const status = res.statusCode ?? 0;
@@ -471,7 +521,16 @@ export class SafeHttpClient {
           });
         },
       );
-      abort = error => req.destroy(error);
+      // Destroying the request destroys its socket, whatever the phase: DNS lookup (net ignores a
+      // lookup answer for a destroyed socket), connect, headers or body. Until the agent has
+      // handed the request its socket (a tick after the request is made, or later when queued),
+      // destroying the request would give the socket back to the agent still connecting, so the
+      // request is destroyed as soon as it has one.
+      abort = error => {
+        if (req.socket) req.destroy(error);
+        else req.once('socket', () => req.destroy(error));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       timers.push(
         setTimeout(
           () =>
@@ -483,7 +542,7 @@ export class SafeHttpClient {
         ),
       );
       req.on('socket', (socket: Socket) => {
-        if (!socket.connecting) return;
+        if (settled || !socket.connecting) return;
         const timer = setTimeout(
           () =>
             fail(

@@ -22,5 +22,4 @@ export * from './auth';
 export { computeDigest, manifestDigest } from './digest';
 export * from './OciRegistryClient';
 export * from './EcrRegistryClient';
-export * from './cache';
 export * from './DefaultRegistryClientProvider';

@@ -63,7 +63,7 @@ export interface RegistryCaps {
 /**
  * Default time limits, applied in one place.
  *
- * @public
+ * @internal
  */
 export const DEFAULT_TIMEOUTS: Required<RegistryTimeouts> = {
   connectMs: 5_000,
@@ -74,7 +74,7 @@ export const DEFAULT_TIMEOUTS: Required<RegistryTimeouts> = {
 /**
  * Default size and redirect limits, applied in one place.
  *
- * @public
+ * @internal
  */
 export const DEFAULT_CAPS: Required<RegistryCaps> = {
   manifestBytes: 4 * 1024 * 1024,

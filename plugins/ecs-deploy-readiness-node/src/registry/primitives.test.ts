@@ -15,9 +15,12 @@
  */
 
 import { createHash } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { classifyAddress } from './addresses';
 import { parseWwwAuthenticate } from './auth';
+import { abortable, mapWithConcurrency, SharedWork } from './concurrency';
 import { manifestDigest } from './digest';
+import { RegistryError } from './types';
 
 describe('classifyAddress', () => {
   it.each([
@@ -116,5 +119,120 @@ describe('manifestDigest', () => {
     expect(manifestDigest(Buffer.from(signed))).not.toBe(
       `sha256:${createHash('sha256').update(signed).digest('hex')}`,
     );
+  });
+});
+
+describe('mapWithConcurrency', () => {
+  it('keeps the input order with at most `limit` calls in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const results = await mapWithConcurrency([5, 1, 4, 2, 3], 2, async n => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise(resolve => setTimeout(resolve, n));
+      inFlight--;
+      return n * 10;
+    });
+    expect(results).toEqual([50, 10, 40, 20, 30]);
+    expect(most).toBe(2);
+  });
+
+  it('starts no call after the signal aborts', async () => {
+    const controller = new AbortController();
+    const started: number[] = [];
+    const error = await mapWithConcurrency(
+      [1, 2, 3, 4],
+      1,
+      async n => {
+        started.push(n);
+        if (n === 1) controller.abort();
+        return n;
+      },
+      { signal: controller.signal, registry: 'r.example' },
+    ).catch(e => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect(error.kind).toBe('canceled');
+    expect(started).toEqual([1]);
+  });
+
+  it('starts no call after the first failure', async () => {
+    const started: number[] = [];
+    const error = await mapWithConcurrency([1, 2, 3, 4, 5], 2, async n => {
+      started.push(n);
+      if (n === 1) throw new Error('boom');
+      await new Promise(resolve => setTimeout(resolve, 20));
+      return n;
+    }).catch(e => e);
+    expect(error.message).toBe('boom');
+    await new Promise(resolve => setTimeout(resolve, 60));
+    expect(started).toEqual([1, 2]);
+  });
+});
+
+describe('abortable', () => {
+  it('stops waiting at the abort, and removes its listener when the work settles first', async () => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    await abortable(Promise.resolve(1), signal, () => new Error('x'));
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    const waiting = abortable(new Promise(() => {}), signal, () => {
+      return new Error('stopped');
+    });
+    controller.abort();
+    await expect(waiting).rejects.toThrow('stopped');
+  });
+});
+
+describe('SharedWork', () => {
+  const canceled = () => new Error('canceled');
+
+  it("runs under its own signal: one caller's abort leaves the work and the other callers alone", async () => {
+    let finish: (value: string) => void = () => {};
+    let workSignal: AbortSignal | undefined;
+    const work = new SharedWork<string>(signal => {
+      workSignal = signal;
+      return new Promise(resolve => {
+        finish = resolve;
+      });
+    }, canceled);
+    const impatient = new AbortController();
+    const first = work.wait(impatient.signal);
+    const second = work.wait(new AbortController().signal);
+    impatient.abort();
+    await expect(first).rejects.toThrow('canceled');
+    await Promise.resolve();
+    expect(workSignal?.aborted).toBe(false);
+    expect(work.abandoned).toBe(false);
+    finish('token');
+    await expect(second).resolves.toBe('token');
+  });
+
+  it('is aborted once every caller has stopped waiting', async () => {
+    let workSignal: AbortSignal | undefined;
+    const work = new SharedWork<string>(signal => {
+      workSignal = signal;
+      return new Promise(() => {});
+    }, canceled);
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = work.wait(a.signal);
+    const second = work.wait(b.signal);
+    a.abort();
+    await expect(first).rejects.toThrow('canceled');
+    expect(work.abandoned).toBe(false);
+    b.abort();
+    await expect(second).rejects.toThrow('canceled');
+    expect(work.abandoned).toBe(true);
+    expect(workSignal?.aborted).toBe(true);
+  });
+
+  it('is never aborted while a caller without a signal waits', async () => {
+    const work = new SharedWork<string>(() => new Promise(() => {}), canceled);
+    const a = new AbortController();
+    const waiting = work.wait(a.signal);
+    work.wait();
+    a.abort();
+    await expect(waiting).rejects.toThrow('canceled');
+    expect(work.abandoned).toBe(false);
   });
 });

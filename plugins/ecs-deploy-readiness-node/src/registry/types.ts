@@ -14,15 +14,29 @@
  * limitations under the License.
  */
 
+import type { ImageDetails, RepositoryInfo } from '../analysis/repositoryFacts';
 import { ImageReference } from '../reference/types';
 
+export type {
+  ImageDetails,
+  RepositoryInfo,
+  TagMutability,
+} from '../analysis/repositoryFacts';
+
 /**
- * Why a registry call failed. The checks turn these into findings (`repository-not-found`,
- * `tag-not-found`, `missing-blob`, `unverifiable`…), never into crashes.
+ * Why a registry call failed. The inspection turns these into findings (`repository-not-found`,
+ * `tag-not-found`, `missing-blob`, `invalid-reference`, `unverifiable`…), never into crashes.
+ *
+ * - `invalid-argument`: the caller asked for something that cannot exist (an invalid repository
+ *   name, tag or digest); the registry was not asked, or it rejected the request as malformed.
+ *   Never reported as "not found".
+ * - `canceled`: the caller's `AbortSignal` fired; nothing can be concluded.
  *
  * @public
  */
 export type RegistryErrorKind =
+  | 'invalid-argument'
+  | 'canceled'
   | 'repository-not-found'
   | 'manifest-not-found'
   | 'blob-not-found'
@@ -39,31 +53,62 @@ export type RegistryErrorKind =
   | 'bad-response';
 
 /**
- * An error from a registry or from the engine's own safety limits.
+ * Options of {@link RegistryError}.
+ *
+ * @public
+ */
+export interface RegistryErrorOptions {
+  /** The HTTP status the registry answered with, when there was an HTTP answer. */
+  httpStatus?: number;
+  /**
+   * The AWS error: an exception name (`RepositoryNotFoundException`) or an ECR failure code
+   * (`ImageNotFound`), when an AWS API answered.
+   */
+  awsCode?: string;
+  /** Node's system error code of a failed connection (`ECONNREFUSED`, `ENOTFOUND`…). */
+  networkCode?: string;
+  registry?: string;
+  cause?: unknown;
+}
+
+/**
+ * An error from a registry or from the engine's own safety limits. Tell it with `instanceof`.
  *
  * @public
  */
 export class RegistryError extends Error {
   readonly kind: RegistryErrorKind;
-  /** HTTP status or AWS error code, when there was one. */
-  readonly status?: number | string;
+  readonly httpStatus?: number;
+  readonly awsCode?: string;
+  readonly networkCode?: string;
   readonly registry?: string;
 
   constructor(
     kind: RegistryErrorKind,
     message: string,
-    options: {
-      status?: number | string;
-      registry?: string;
-      cause?: unknown;
-    } = {},
+    options: RegistryErrorOptions = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'RegistryError';
     this.kind = kind;
-    this.status = options.status;
+    this.httpStatus = options.httpStatus;
+    this.awsCode = options.awsCode;
+    this.networkCode = options.networkCode;
     this.registry = options.registry;
   }
+}
+
+/**
+ * Per-call options of every {@link RegistryClient} method.
+ *
+ * @public
+ */
+export interface RegistryCallOptions {
+  /**
+   * Aborts the call: pending requests are destroyed (no socket is left open) and the call
+   * rejects with a RegistryError of kind `canceled`.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -74,47 +119,13 @@ export class RegistryError extends Error {
 export interface FetchedManifest {
   /** Digest of `bytes` (`sha256:…`); when fetched by digest, verified to equal it. */
   digest: string;
-  /** Media type the registry declared (Content-Type, or ECR's `imageManifestMediaType`). */
+  /**
+   * The manifest's media type: its own `mediaType` field, else what the registry declared
+   * (Content-Type, ECR's `imageManifestMediaType`) unless generic. Same rule as the parsed
+   * document's (`effectiveMediaType`).
+   */
   mediaType?: string;
   bytes: Buffer;
-}
-
-/**
- * Tag mutability of a repository, ECR's names. `UNKNOWN` for registries that do not say.
- *
- * @public
- */
-export type TagMutability =
-  | 'MUTABLE'
-  | 'IMMUTABLE'
-  | 'MUTABLE_WITH_EXCLUSION'
-  | 'IMMUTABLE_WITH_EXCLUSION'
-  | 'UNKNOWN';
-
-/** @public */
-export interface RepositoryInfo {
-  tagMutability: TagMutability;
-  /** ECR `imageTagMutabilityExclusionFilters` (wildcard filters on tags). */
-  exclusionFilters?: Array<{ filterType: string; filter: string }>;
-  /** The repository's lifecycle policy text (JSON), when there is one. */
-  lifecyclePolicyText?: string;
-}
-
-/**
- * What ECR's DescribeImages says about one image.
- *
- * @public
- */
-export interface ImageDetails {
-  digest: string;
-  tags: string[];
-  sizeInBytes?: number;
-  pushedAt?: Date;
-  lastRecordedPullTime?: Date;
-  /** e.g. `ACTIVE`, `ARCHIVED`, `ACTIVATING` (ECR archive). */
-  status?: string;
-  manifestMediaType?: string;
-  artifactMediaType?: string;
 }
 
 /**
@@ -126,59 +137,61 @@ export interface RegistryClient {
   /** Registry host this client talks to. */
   readonly registry: string;
   /**
-   * Fetches a manifest or index by tag or digest, asking for every manifest media type. Read it
-   * for its CONTENT only: getting bytes for a digest does not prove that the repository still
-   * holds that digest (a wrapper may serve content it fetched earlier in the audit). Ask
-   * {@link RegistryClient.manifestExists} for that.
+   * Fetches a manifest or index by tag or digest, asking for every manifest media type.
    */
-  getManifest(repository: string, reference: string): Promise<FetchedManifest>;
+  getManifest(
+    repository: string,
+    reference: string,
+    options?: RegistryCallOptions,
+  ): Promise<FetchedManifest>;
   /**
    * Whether the repository holds the manifest or index `digest` now, as the registry answers it
-   * (OCI Distribution: `HEAD /v2/<name>/manifests/<digest>`; ECR: `BatchGetImage`). Never
-   * answered from a document cache: a digest's content never changes, its presence does (deletes,
-   * lifecycle expiry, garbage collection). Wrappers may remember the answer for one audit only.
-   * Resolves false when the registry says the manifest is unknown; throws a RegistryError of
-   * kind `repository-not-found` when the repository itself does not exist, and as
+   * (OCI Distribution: `HEAD /v2/<name>/manifests/<digest>`; ECR: `BatchGetImage`). Resolves
+   * false when the registry says the manifest is unknown; throws a RegistryError of kind
+   * `repository-not-found` when the repository itself does not exist, and as
    * {@link RegistryClient.getManifest} does for every other failure.
    */
-  manifestExists(repository: string, digest: string): Promise<boolean>;
+  manifestExists(
+    repository: string,
+    digest: string,
+    options?: RegistryCallOptions,
+  ): Promise<boolean>;
   /** Fetches a small blob (a config) by digest, size-capped and verified against the digest. */
-  getBlob(repository: string, digest: string): Promise<Buffer>;
+  getBlob(
+    repository: string,
+    digest: string,
+    options?: RegistryCallOptions,
+  ): Promise<Buffer>;
   /** Which of these blobs exist (HEAD, or ECR BatchCheckLayerAvailability). */
   blobsExist(
     repository: string,
     digests: string[],
+    options?: RegistryCallOptions,
   ): Promise<Map<string, boolean>>;
   /** Registry-specific repository facts; undefined where the registry has no such API. */
-  getRepositoryInfo?(repository: string): Promise<RepositoryInfo | undefined>;
+  getRepositoryInfo?(
+    repository: string,
+    options?: RegistryCallOptions,
+  ): Promise<RepositoryInfo | undefined>;
   /** Registry-specific image facts (ECR DescribeImages); undefined when unknown. */
   describeImage?(
     repository: string,
     reference: { tag?: string; digest?: string },
+    options?: RegistryCallOptions,
   ): Promise<ImageDetails | undefined>;
   /**
    * Every image of a repository (ECR DescribeImages, all pages), for evaluating lifecycle rules
    * such as `imageCountMoreThan`. Undefined where the registry has no such API.
    */
-  listImages?(repository: string): Promise<ImageDetails[]>;
+  listImages?(
+    repository: string,
+    options?: RegistryCallOptions,
+  ): Promise<ImageDetails[]>;
 }
 
 /**
- * Content-addressed store for fetched documents (manifests, configs). A document fetched by digest
- * never changes, so it can be kept forever; the backend persists it across audits. It answers
- * "what does this digest contain", never "does the registry still have it": only the
- * `ImageInspector` reads it, for content, and asks {@link RegistryClient.manifestExists} for
- * existence.
- *
- * @public
- */
-export interface DocumentCache {
-  get(digest: string): Promise<Buffer | undefined>;
-  set(digest: string, bytes: Buffer): Promise<void>;
-}
-
-/**
- * Gives the client for the registry of a reference. Clients are created lazily and reused.
+ * Gives the client for the registry of a reference. Clients are created lazily and reused; they
+ * keep no answers (the inspector's audit memo and document cache do).
  *
  * @public
  */

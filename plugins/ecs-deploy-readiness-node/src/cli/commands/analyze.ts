@@ -14,13 +14,15 @@
  * limitations under the License.
  */
 
-import { analyzeText, AnalysisReport } from '../../analysis';
+import type { DocumentFacts } from '../../analysis';
+import { analyzeDocuments, AnalysisReport } from '../../inspect';
 import { CliIo, InputError, readInput } from '../io';
 import {
   FailOn,
   Painter,
   exitCodeFor,
   renderFindingsTable,
+  findingsForJson,
   renderFixes,
   toJson,
 } from '../output';
@@ -30,31 +32,43 @@ import { platformOption } from './options';
 export interface AnalyzeOptions {
   manifest: string;
   config?: string;
+  document?: string[];
   platform?: string;
   launchType?: string;
   json?: boolean;
   failOn: FailOn;
 }
 
-function renderReport(report: AnalysisReport, painter: Painter): string {
-  const facts: Array<[string, string]> = [
-    ['kind', report.kind],
-    ['media type', report.mediaType ?? '(none)'],
+/** The facts of one document, as label and value. */
+function factLines(facts: DocumentFacts, prefix = ''): Array<[string, string]> {
+  const lines: Array<[string, string]> = [
+    [`${prefix}kind`, facts.kind],
+    [`${prefix}media type`, facts.mediaType ?? '(none)'],
   ];
-  if (report.kind === 'index') {
-    facts.push(['platforms', report.platforms.join(', ') || '(none)']);
-    facts.push(['attestations', String(report.attestationCount)]);
+  if (facts.kind === 'index') {
+    lines.push([`${prefix}platforms`, facts.platforms.join(', ') || '(none)']);
+    lines.push([`${prefix}attestations`, String(facts.attestationCount)]);
   }
-  if (report.layerCount !== null)
-    facts.push(['layers', String(report.layerCount)]);
-  if (report.diffIdCount !== null)
-    facts.push(['diff_ids', String(report.diffIdCount)]);
-  if (report.compressions.length > 0) {
-    facts.push(['compression', report.compressions.join(', ')]);
+  if (facts.layerCount !== null)
+    lines.push([`${prefix}layers`, String(facts.layerCount)]);
+  if (facts.diffIdCount !== null)
+    lines.push([`${prefix}diff_ids`, String(facts.diffIdCount)]);
+  if (facts.compressions.length > 0) {
+    lines.push([`${prefix}compression`, facts.compressions.join(', ')]);
   }
-  if (report.artifactKind) facts.push(['artifact', report.artifactKind]);
-  if (report.configPlatform)
-    facts.push(['config platform', report.configPlatform]);
+  if (facts.artifactKind) lines.push([`${prefix}artifact`, facts.artifactKind]);
+  if (facts.configPlatform)
+    lines.push([`${prefix}config platform`, facts.configPlatform]);
+  return lines;
+}
+
+function renderReport(report: AnalysisReport, painter: Painter): string {
+  const facts = [
+    ...factLines(report),
+    ...(report.platformManifest
+      ? factLines(report.platformManifest, 'platform manifest ')
+      : []),
+  ];
   const width = Math.max(...facts.map(([k]) => k.length));
   return [
     ...facts.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
@@ -81,32 +95,28 @@ export async function runAnalyze(
     options.config !== undefined
       ? await readInput(io, options.config, 'config')
       : undefined;
-  const result = analyzeText({
+  const documents = await Promise.all(
+    (options.document ?? []).map(file => readInput(io, file, 'document')),
+  );
+  const result = await analyzeDocuments({
     manifest,
     config,
+    documents,
     platform,
     launchType: options.launchType?.toUpperCase(),
   });
   if (!result.ok) {
-    throw new InputError(
-      `${
-        result.error.startsWith('config') ? options.config : options.manifest
-      }: ${result.error}`,
-    );
+    const documentIndex = /^document (\d+):/.exec(result.error)?.[1];
+    let file = options.manifest;
+    if (result.error.startsWith('config')) file = options.config ?? file;
+    if (documentIndex)
+      file = options.document?.[Number(documentIndex) - 1] ?? file;
+    throw new InputError(`${file}: ${result.error}`);
   }
   const report = result.report;
   io.stdout(
     options.json
-      ? toJson({
-          ...report,
-          findings: report.findings.map(f => ({
-            id: f.id,
-            severity: f.severity,
-            title: f.title,
-            evidence: f.evidence,
-            fix: f.fix,
-          })),
-        })
+      ? toJson({ ...report, findings: findingsForJson(report.findings) })
       : `${renderReport(report, painter)}\n`,
   );
   return exitCodeFor(report.findings, options.failOn);

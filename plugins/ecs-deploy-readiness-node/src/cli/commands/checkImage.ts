@@ -21,6 +21,7 @@ import {
   FailOn,
   Painter,
   exitCodeFor,
+  imageInspectionJson,
   renderImageInspection,
   toJson,
 } from '../output';
@@ -63,7 +64,7 @@ export async function runCheckImage(
   });
   io.stdout(
     options.json
-      ? toJson(result)
+      ? toJson(imageInspectionJson(result))
       : `${renderImageInspection(result, painter)}\n`,
   );
   // An invalid reference on the command line is an input error, not a finding about an image.

@@ -21,6 +21,7 @@ import {
   FailOn,
   Painter,
   exitCodeFor,
+  taskDefinitionInspectionJson,
   renderTaskDefinitionInspection,
   toJson,
 } from '../output';
@@ -62,7 +63,7 @@ export async function runCheckTaskDefinition(
   const result = await inspector.inspectTaskDefinition(value);
   io.stdout(
     options.json
-      ? toJson(result)
+      ? toJson(taskDefinitionInspectionJson(result))
       : `${renderTaskDefinitionInspection(result, painter)}\n`,
   );
   return exitCodeFor(result.findings, options.failOn);

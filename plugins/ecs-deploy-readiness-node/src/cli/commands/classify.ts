@@ -16,8 +16,10 @@
 
 import {
   classifyPullError,
+  fixFor,
   type ClassifiedPullError,
   type ExtractedPullErrorFacts,
+  type Fix,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 
 /** Options of `classify [message]`. */
@@ -108,12 +110,12 @@ function indent(text: string, prefix: string): string {
 }
 
 /** The explanation and the fix, for a person at a terminal. */
-function renderReadable(result: ClassifiedPullError): string {
+function renderReadable(result: ClassifiedPullError, fix: Fix): string {
   const lines = [
-    result.title,
+    fix.title,
     `category: ${result.category} (confidence: ${result.confidence})`,
     '',
-    result.explanation,
+    result.note ? `${fix.summary} ${result.note}` : fix.summary,
   ];
   const facts = FACT_LABELS.filter(
     ([key]) => result.extracted[key] !== undefined,
@@ -125,14 +127,14 @@ function renderReadable(result: ClassifiedPullError): string {
     }
   }
   lines.push('', 'Fix:');
-  result.fix.steps.forEach((step, index) => {
+  fix.steps.forEach((step, index) => {
     lines.push(`  ${index + 1}. ${step.text}`);
     if (step.command) {
       lines.push(indent(step.command, '       '));
     }
   });
   lines.push('', 'Docs:');
-  for (const doc of result.fix.docs) {
+  for (const doc of fix.docs) {
     lines.push(`  - ${doc.title}: ${doc.url}`);
   }
   return `${lines.join('\n')}\n`;
@@ -140,15 +142,17 @@ function renderReadable(result: ClassifiedPullError): string {
 
 function render(message: string, json: boolean, line?: number): string {
   const result = classifyPullError(message);
+  const fix = fixFor(result.fixKey, result.fixVars);
   if (!json) {
-    return renderReadable(result);
+    return renderReadable(result, fix);
   }
-  // The classification first, so `category` leads each JSON line.
+  // The classification first, so `category` leads each JSON line; the fix as rendered now.
   const { category, confidence, ...rest } = result;
   return `${JSON.stringify({
     category,
     confidence,
     ...rest,
+    fix,
     ...(line !== undefined && { line }),
   })}\n`;
 }

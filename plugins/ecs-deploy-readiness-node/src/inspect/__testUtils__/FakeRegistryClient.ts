@@ -17,6 +17,7 @@
 import type {
   FetchedManifest,
   ImageDetails,
+  RegistryCallOptions,
   RegistryClient,
   RepositoryInfo,
 } from '../../registry/types';
@@ -103,12 +104,33 @@ export class FakeRegistryClient implements RegistryClient {
     return repo;
   }
 
-  private async call<T>(method: Method, fn: () => T): Promise<T> {
+  /** Calls whose signal fired while they waited. */
+  aborted = 0;
+
+  private async call<T>(
+    method: Method,
+    fn: () => T,
+    options?: RegistryCallOptions,
+  ): Promise<T> {
     this.calls[method] += 1;
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      await new Promise(resolve => setTimeout(resolve, this.latency));
+      await new Promise<void>((resolve, reject) => {
+        const signal = options?.signal;
+        const wait: { timer?: NodeJS.Timeout } = {};
+        const onAbort = () => {
+          clearTimeout(wait.timer);
+          this.aborted += 1;
+          reject(new RegistryError('canceled', `${method} canceled`));
+        };
+        wait.timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, this.latency);
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener('abort', onAbort, { once: true });
+      });
       const failure = this.failures.get(method);
       if (failure) throw failure;
       return fn();
@@ -124,7 +146,7 @@ export class FakeRegistryClient implements RegistryClient {
         'repository-not-found',
         `repository ${repository} not found`,
         {
-          status: 404,
+          httpStatus: 404,
           registry: this.registry,
         },
       );
@@ -132,50 +154,76 @@ export class FakeRegistryClient implements RegistryClient {
     return repo;
   }
 
-  getManifest(repository: string, reference: string) {
-    return this.call('getManifest', () => {
-      const repo = this.existing(repository);
-      const digest = reference.includes(':')
-        ? reference
-        : repo.tags.get(reference);
-      const manifest = digest ? repo.manifests.get(digest) : undefined;
-      if (!manifest) {
-        throw new RegistryError(
-          'manifest-not-found',
-          `manifest ${reference} unknown`,
-          {
-            status: 404,
-            registry: this.registry,
-          },
-        );
-      }
-      return manifest;
-    });
-  }
-
-  manifestExists(repository: string, digest: string) {
-    return this.call('manifestExists', () =>
-      this.existing(repository).manifests.has(digest),
+  getManifest(
+    repository: string,
+    reference: string,
+    options?: RegistryCallOptions,
+  ) {
+    return this.call(
+      'getManifest',
+      () => {
+        const repo = this.existing(repository);
+        const digest = reference.includes(':')
+          ? reference
+          : repo.tags.get(reference);
+        const manifest = digest ? repo.manifests.get(digest) : undefined;
+        if (!manifest) {
+          throw new RegistryError(
+            'manifest-not-found',
+            `manifest ${reference} unknown`,
+            {
+              httpStatus: 404,
+              registry: this.registry,
+            },
+          );
+        }
+        return manifest;
+      },
+      options,
     );
   }
 
-  getBlob(repository: string, digest: string) {
-    return this.call('getBlob', () => {
-      const blob = this.existing(repository).blobs.get(digest);
-      if (!blob) {
-        throw new RegistryError('blob-not-found', `blob ${digest} unknown`, {
-          status: 404,
-        });
-      }
-      return blob;
-    });
+  manifestExists(
+    repository: string,
+    digest: string,
+    options?: RegistryCallOptions,
+  ) {
+    return this.call(
+      'manifestExists',
+      () => this.existing(repository).manifests.has(digest),
+      options,
+    );
   }
 
-  blobsExist(repository: string, digests: string[]) {
-    return this.call('blobsExist', () => {
-      const repo = this.existing(repository);
-      return new Map(digests.map(d => [d, repo.blobs.has(d)]));
-    });
+  getBlob(repository: string, digest: string, options?: RegistryCallOptions) {
+    return this.call(
+      'getBlob',
+      () => {
+        const blob = this.existing(repository).blobs.get(digest);
+        if (!blob) {
+          throw new RegistryError('blob-not-found', `blob ${digest} unknown`, {
+            httpStatus: 404,
+          });
+        }
+        return blob;
+      },
+      options,
+    );
+  }
+
+  blobsExist(
+    repository: string,
+    digests: string[],
+    options?: RegistryCallOptions,
+  ) {
+    return this.call(
+      'blobsExist',
+      () => {
+        const repo = this.existing(repository);
+        return new Map(digests.map(d => [d, repo.blobs.has(d)]));
+      },
+      options,
+    );
   }
 
   /** Enables the ECR-only methods. */
@@ -186,25 +234,30 @@ export class FakeRegistryClient implements RegistryClient {
     this.repositoryInfo = options.repositoryInfo;
     this.images = options.images;
     const self = this as RegistryClient;
-    self.getRepositoryInfo = () =>
-      this.call('getRepositoryInfo', () => this.repositoryInfo);
-    self.describeImage = (_repository, reference) =>
-      this.call('describeImage', () => {
-        const found = this.images?.find(
-          i =>
-            i.digest === reference.digest ||
-            (reference.tag && i.tags.includes(reference.tag)),
-        );
-        if (!found) {
-          throw new RegistryError(
-            'manifest-not-found',
-            'ImageNotFoundException',
-            { status: 'ImageNotFoundException' },
+    self.getRepositoryInfo = (_repository, callOptions) =>
+      this.call('getRepositoryInfo', () => this.repositoryInfo, callOptions);
+    self.describeImage = (_repository, reference, callOptions) =>
+      this.call(
+        'describeImage',
+        () => {
+          const found = this.images?.find(
+            i =>
+              i.digest === reference.digest ||
+              (reference.tag && i.tags.includes(reference.tag)),
           );
-        }
-        return found;
-      });
-    self.listImages = () => this.call('listImages', () => this.images ?? []);
+          if (!found) {
+            throw new RegistryError(
+              'manifest-not-found',
+              'ImageNotFoundException',
+              { awsCode: 'ImageNotFoundException' },
+            );
+          }
+          return found;
+        },
+        callOptions,
+      );
+    self.listImages = (_repository, callOptions) =>
+      this.call('listImages', () => this.images ?? [], callOptions);
     return this;
   }
 }

@@ -18,10 +18,10 @@ import {
   CHECK_IDS,
   type CheckId,
   type Finding,
+  type FixKey,
   type PullErrorCategory,
 } from '../types';
-import { CATEGORY_CONFIRMING_CHECKS, FIX_CATALOGUE } from '../fixes/fixFor';
-import type { FixKey } from '../fixes/types';
+import { CATEGORY_CONFIRMING_CHECKS, FIX_CATALOGUE } from './fixFor';
 
 /**
  * A past pull error (classified now, or stored with its category) that findings can explain.

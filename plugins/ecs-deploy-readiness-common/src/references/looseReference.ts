@@ -14,6 +14,12 @@
  * limitations under the License.
  */
 
+import {
+  DOCKER_HUB_REGISTRY,
+  isDockerHubHost,
+  parseEcrHost,
+} from './registryHosts';
+
 /**
  * The parts of an image reference as far as an error message or a fix needs them. Lenient on
  * purpose: messages mask account ids (`<ACCOUNT>`, `***`, `xxxxxxxxxxxx`) and truncate, so this
@@ -22,7 +28,7 @@
  * @public
  */
 export interface LooseImageReference {
-  /** Registry host as written; `docker.io` when the reference names none. */
+  /** Registry host as written; `docker.io` when the reference names none or a Docker Hub alias. */
   registry: string;
   /** Repository path inside the registry (`library/nginx` for `nginx`). */
   repository: string;
@@ -36,28 +42,6 @@ export interface LooseImageReference {
 }
 
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
-const ECR_HOST =
-  /^([^./]+)\.dkr[.-]ecr(?:-fips)?\.([^./]+)\.(?:amazonaws\.com(?:\.cn)?|on\.aws|on\.amazonwebservices\.com\.cn)$/i;
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-
-/**
- * Reads the account id and region of an ECR registry host, ignoring masked parts.
- *
- * @public
- */
-export function parseEcrHost(
-  host: string,
-): { accountId?: string; region?: string } | undefined {
-  const match = ECR_HOST.exec(host);
-  if (!match) {
-    return undefined;
-  }
-  return {
-    accountId: ACCOUNT_ID.test(match[1]) ? match[1] : undefined,
-    region: REGION.test(match[2]) ? match[2] : undefined,
-  };
-}
 
 /**
  * Splits `[registry/]repository[:tag][@digest]` into its parts, the way Docker decides whether
@@ -88,12 +72,15 @@ export function parseLooseImageReference(
   const hasHost =
     slash >= 0 &&
     (first.includes('.') || first.includes(':') || first === 'localhost');
-  const registry = hasHost ? first : 'docker.io';
+  // Hosts stay as written (masked parts such as `<ACCOUNT>` included); Docker Hub's aliases
+  // become `docker.io`.
+  const registry =
+    hasHost && !isDockerHubHost(first) ? first : DOCKER_HUB_REGISTRY;
   let repository = hasHost ? rest.slice(slash + 1) : rest;
   if (!repository) {
     return undefined;
   }
-  if (registry === 'docker.io' && !repository.includes('/')) {
+  if (registry === DOCKER_HUB_REGISTRY && !repository.includes('/')) {
     repository = `library/${repository}`;
   }
   const ecr = parseEcrHost(registry);
