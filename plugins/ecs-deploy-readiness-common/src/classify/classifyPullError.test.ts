@@ -167,26 +167,20 @@ describe('classifyPullError: extraction', () => {
     const result = classifyPullError(
       `CannotPullContainerError: Error response from daemon: manifest for ${ECR}/team/api:1.4@${DIGEST} not found: manifest unknown: Requested image not found`,
     );
+    const facts = {
+      image: `${ECR}/team/api:1.4@${DIGEST}`,
+      registry: ECR,
+      repository: 'team/api',
+      tag: '1.4',
+      digest: DIGEST,
+      accountId: '123456789012',
+      region: 'eu-west-1',
+    };
     expect(result.category).toBe('manifest-unknown-digest-deleted');
-    expect(result.extracted).toEqual({
-      image: `${ECR}/team/api:1.4@${DIGEST}`,
-      registry: ECR,
-      repository: 'team/api',
-      tag: '1.4',
-      digest: DIGEST,
-      accountId: '123456789012',
-      region: 'eu-west-1',
-    });
+    expect(result.extracted).toEqual(facts);
+    // Every fact here tailors the fix.
     expect(result.fixKey).toBe('manifest-unknown-digest-deleted');
-    expect(result.fixVars).toEqual({
-      image: `${ECR}/team/api:1.4@${DIGEST}`,
-      registry: ECR,
-      repository: 'team/api',
-      tag: '1.4',
-      digest: DIGEST,
-      accountId: '123456789012',
-      region: 'eu-west-1',
-    });
+    expect(result.fixVars).toEqual(facts);
   });
 
   it('reads platform, retries and the Docker Hub default registry', () => {

@@ -24,7 +24,6 @@
 
 import { getEventListeners } from 'node:events';
 import * as http from 'node:http';
-import { createHash } from 'node:crypto';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import {
   eventually,
@@ -37,22 +36,9 @@ import { EcrRegistryClient } from './EcrRegistryClient';
 import { SafeHttpClient } from './http';
 import { OciRegistryClient } from './OciRegistryClient';
 import { RegistryError } from './types';
+import { DIGEST, MANIFEST } from '../__testUtils__/documents';
 
 jest.setTimeout(30_000);
-
-const MANIFEST = Buffer.from(
-  JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: {
-      mediaType: 'application/vnd.oci.image.config.v1+json',
-      digest: `sha256:${'1'.repeat(64)}`,
-      size: 2,
-    },
-    layers: [],
-  }),
-);
-const DIGEST = `sha256:${createHash('sha256').update(MANIFEST).digest('hex')}`;
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 

@@ -14,28 +14,15 @@
  * limitations under the License.
  */
 
-import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import { startHttpServer, TestHttpServer } from '../__testUtils__/httpServer';
 import { SafeHttpClient, SafeHttpClientOptions } from './http';
 import { OciRegistryClient } from './OciRegistryClient';
 import { RegistryError } from './types';
+import { DIGEST, MANIFEST } from '../__testUtils__/documents';
 
 jest.setTimeout(20_000);
 
-const MANIFEST = Buffer.from(
-  JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: {
-      mediaType: 'application/vnd.oci.image.config.v1+json',
-      digest: `sha256:${'1'.repeat(64)}`,
-      size: 2,
-    },
-    layers: [],
-  }),
-);
-const DIGEST = `sha256:${createHash('sha256').update(MANIFEST).digest('hex')}`;
 const OTHER = `sha256:${'f'.repeat(64)}`;
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
