@@ -14,7 +14,11 @@
  * limitations under the License.
  */
 
-import { MANIFEST_MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import {
+  DOCKER_HUB_REGISTRY,
+  MANIFEST_MEDIA_TYPES,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+
 import { CredentialsFor, RegistryAuthenticator } from './auth';
 import { mapWithConcurrency } from './concurrency';
 import {
@@ -32,6 +36,9 @@ import {
   RegistryError,
   RegistryErrorKind,
 } from './types';
+
+/** The host that serves Docker Hub's Distribution API. */
+const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 
 /**
  * Options of {@link OciRegistryClient}.
@@ -83,7 +90,8 @@ export function distributionBaseUrl(
   if (override) {
     return override.replace(/\/+$/, '');
   }
-  const host = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
+  const host =
+    registry === DOCKER_HUB_REGISTRY ? DOCKER_HUB_API_HOST : registry;
   const insecure = (options.insecureRegistries ?? []).some(
     entry =>
       entry.toLowerCase() === registry.toLowerCase() ||
