@@ -32,7 +32,7 @@ export const REAL_MESSAGES: Array<[string, PullErrorCategory]> = [
     "CannotPullContainerError: pull image manifest has been retried 7 time(s): image Manifest does not contain descriptor matching platform 'linux/amd64'",
     'platform-mismatch',
   ],
-  // /work/shared/DOMAIN.md table and re:Post threads on Fargate + Apple silicon, verbatim
+  // the ECS agent's platform error as re:Post threads on Fargate + Apple silicon quote it, verbatim
   [
     "image Manifest does not contain descriptor matching platform 'linux/amd64'",
     'platform-mismatch',
@@ -102,14 +102,14 @@ export const REAL_MESSAGES: Array<[string, PullErrorCategory]> = [
     `CannotPullContainerError: ref pull has been retried 1 time(s): failed to unpack image on snapshotter overlayfs: failed to extract layer ${L}: failed to get stream processor for application/vnd.docker.image.rootfs.diff.tar.zstd: no processor for media-type: unknown`,
     'mixed-compression',
   ],
-  // moby on an old Docker reading a zstd layer as tar (DOMAIN.md), format
+  // moby on an old Docker reading a zstd layer as tar (Go's archive/tar error), format
   [
     'CannotPullContainerError: failed to register layer: Error processing tar file(exit status 1): archive/tar: invalid tar header',
     'mixed-compression',
   ],
 
   // ---- layer-count-mismatch
-  // containerd unpacker ("mismatched image rootfs and manifest layers"), DOMAIN.md, format
+  // containerd unpacker ("mismatched image rootfs and manifest layers"), format
   [
     'CannotPullContainerError: ref pull has been retried 1 time(s): failed to unpack image on snapshotter overlayfs: mismatched image rootfs and manifest layers',
     'layer-count-mismatch',
