@@ -20,6 +20,7 @@
  * @public
  */
 export interface EnginePermission {
+  /** The IAM action, e.g. `ecr:BatchGetImage`. */
   action: string;
   /** What the engine reads with it. */
   purpose: string;

@@ -25,7 +25,11 @@
  */
 export type Severity = 'blocking' | 'risk' | 'info';
 
-/** @public */
+/**
+ * Every severity, from the most to the least severe.
+ *
+ * @public
+ */
 export const SEVERITIES: readonly Severity[] = ['blocking', 'risk', 'info'];
 
 /**
@@ -55,7 +59,11 @@ export const CHECK_IDS = [
   'unverifiable',
 ] as const;
 
-/** @public */
+/**
+ * The id of an image check: one of {@link CHECK_IDS}.
+ *
+ * @public
+ */
 export type CheckId = (typeof CHECK_IDS)[number];
 
 /**
@@ -85,7 +93,11 @@ export const PULL_ERROR_CATEGORIES = [
   'other',
 ] as const;
 
-/** @public */
+/**
+ * The category of a classified pull error: one of {@link PULL_ERROR_CATEGORIES}.
+ *
+ * @public
+ */
 export type PullErrorCategory = (typeof PULL_ERROR_CATEGORIES)[number];
 
 /**
@@ -102,9 +114,15 @@ export interface FixStep {
   language?: 'shell' | 'json' | 'yaml' | 'dockerfile';
 }
 
-/** @public */
+/**
+ * A link to documentation about a cause or its fix.
+ *
+ * @public
+ */
 export interface DocLink {
+  /** The link text. */
   title: string;
+  /** Absolute URL of the page. */
   url: string;
 }
 
@@ -120,7 +138,9 @@ export interface Fix {
   title: string;
   /** One or two sentences: why this happens and what the fix does. */
   summary: string;
+  /** What to do, in order. */
   steps: FixStep[];
+  /** Documentation about the cause and the fix. */
   docs: DocLink[];
 }
 
@@ -142,16 +162,21 @@ export type FixKey = CheckId | PullErrorCategory;
 export interface FixVars {
   /** The image reference as written in the task definition. */
   image?: string;
+  /** Repository path inside the registry; taken from `image` when not given. */
   repository?: string;
   /** Registry host, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
   registry?: string;
+  /** AWS region; taken from an ECR `registry` or `image` when not given. */
   region?: string;
+  /** 12-digit AWS account id; taken from an ECR `registry` or `image` when not given. */
   accountId?: string;
   /** The platform the task runs on, e.g. `linux/amd64`. */
   platform?: string;
   /** The exact reference to pin, `repo:tag@sha256:…`. */
   pinnedReference?: string;
+  /** The image digest, e.g. `sha256:<hex>`; taken from `image` when not given. */
   digest?: string;
+  /** The image tag; taken from `image` when not given. */
   tag?: string;
   /** `FARGATE`, `EC2` or `EXTERNAL`. */
   launchType?: string;
@@ -163,7 +188,9 @@ export interface FixVars {
  * @public
  */
 export interface Finding {
+  /** The check that reported it. */
   id: CheckId;
+  /** How bad it is: the check's default severity unless the evidence calls for another. */
   severity: Severity;
   /** One line, readable on its own. */
   title: string;
@@ -188,8 +215,12 @@ export interface Finding {
  * @public
  */
 export interface Platform {
+  /** The operating system, e.g. `linux` or `windows`. */
   os: string;
+  /** The CPU architecture, e.g. `amd64` or `arm64`. */
   architecture: string;
+  /** The CPU variant, e.g. `v8` for `arm64`, when there is one. */
   variant?: string;
+  /** The OS version, e.g. a Windows build such as `10.0.14393.1066`, when there is one. */
   'os.version'?: string;
 }

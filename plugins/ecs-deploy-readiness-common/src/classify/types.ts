@@ -33,21 +33,27 @@ export type ClassificationConfidence = 'high' | 'medium' | 'low';
 export interface ExtractedPullErrorFacts {
   /** The image reference as it appears in the message. */
   image?: string;
+  /** Registry host as the message names it; Docker Hub's names become `docker.io`. */
   registry?: string;
+  /** Repository path inside the registry (`library/nginx` for `nginx`). */
   repository?: string;
+  /** The tag, when the message shows one. */
   tag?: string;
   /** The image (manifest) digest, not a layer digest. */
   digest?: string;
   /** The platform the runtime wanted, e.g. `linux/amd64`. */
   platform?: string;
+  /** The HTTP status code the message reports. */
   httpStatus?: number;
   /** From "has been retried N time(s)". */
   retryCount?: number;
   /** Only when not masked. */
   accountId?: string;
+  /** The AWS region, from an ECR host, an AWS endpoint or an ARN in the message. */
   region?: string;
   /** From "number of layers and diffIDs don't match: L != D". */
   layerCount?: number;
+  /** The diffID count, `D` in the same message. */
   diffIdCount?: number;
   /** The media type the message complains about. */
   mediaType?: string;
@@ -61,6 +67,7 @@ export interface ExtractedPullErrorFacts {
  * @public
  */
 export interface ClassifiedPullError {
+  /** The cause the message points at; `other` when no rule matched. */
   category: PullErrorCategory;
   /**
    * The catalogue key of the explanation and fix. Usually the category; a check id when the
@@ -70,12 +77,14 @@ export interface ClassifiedPullError {
   fixKey: FixKey;
   /** What the fix is tailored with, from the message's facts. */
   fixVars: FixVars;
+  /** How sure the classifier is of the category. */
   confidence: ClassificationConfidence;
   /**
    * A remark about this message that the catalogue cannot know: why the cause is uncertain, or
    * that the message was cut off. Shown after the fix's summary.
    */
   note?: string;
+  /** The facts read from the message. */
   extracted: ExtractedPullErrorFacts;
   /** Id of the rule that decided, for debugging and for the docs; absent when none matched. */
   matchedRule?: string;

@@ -29,6 +29,7 @@ import { CATEGORY_CONFIRMING_CHECKS, FIX_CATALOGUE } from './fixFor';
  * @public
  */
 export interface ConfirmablePullError {
+  /** The category the error was classified as. */
   category: PullErrorCategory;
   /** The catalogue key of its fix, when narrower than the category. */
   fixKey?: FixKey;

@@ -35,6 +35,8 @@ export interface FixCatalogueEntry {
   title: string;
   /** Plain language: what happened and why. */
   explanation: string;
+  /** What to do, in order; texts and commands may carry `<placeholders>`. */
   steps: FixStep[];
+  /** Documentation about the cause and the fix. */
   docs: DocLink[];
 }

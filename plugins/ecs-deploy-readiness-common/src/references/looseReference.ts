@@ -32,6 +32,7 @@ export interface LooseImageReference {
   registry: string;
   /** Repository path inside the registry (`library/nginx` for `nginx`). */
   repository: string;
+  /** The tag, when the reference has one (`latest` is not implied). */
   tag?: string;
   /** `<algorithm>:<hex>` when the reference pins a digest. */
   digest?: string;

@@ -68,8 +68,11 @@ export function isDockerHubHost(host: string): boolean {
 export interface EcrHost {
   /** The 12-digit registry (account) id. */
   accountId?: string;
+  /** The region, e.g. `eu-west-1`. */
   region?: string;
+  /** `aws-cn` for `.cn` domains, `aws-us-gov` for `us-gov-` regions, else `aws`. */
   partition: 'aws' | 'aws-cn' | 'aws-us-gov';
+  /** The FIPS endpoint, `dkr.ecr-fips` or `dkr-ecr-fips`. */
   fips: boolean;
   /** The dual-stack (IPv4 and IPv6) endpoint, `dkr-ecr`. */
   dualStack: boolean;

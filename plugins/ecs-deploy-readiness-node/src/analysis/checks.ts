@@ -69,7 +69,12 @@ export interface CheckContext {
  * @public
  */
 export interface DocumentFacts {
+  /**
+   * The document's media type: its own `mediaType`, else the one the registry declared unless
+   * generic (`application/json`); lower-case, without parameters. Null when there is none.
+   */
   mediaType: string | null;
+  /** What the document is, from its media type or else its structure. */
   kind: DocumentKind;
   /** Image entries of an index, as `os/arch[/variant]`, in document order. */
   platforms: string[];
@@ -77,16 +82,24 @@ export interface DocumentFacts {
   attestationCount: number;
   /** Compressions of the image layers, in the order gzip, zstd, none. */
   compressions: LayerCompression[];
+  /** True when the image layers use more than one compression. */
   mixedCompression: boolean;
   /** Layers of a manifest (schema 1: `fsLayers`); null for an index or a config. */
   layerCount: number | null;
   /** `rootfs.diff_ids` of the config; null without a config. */
   diffIdCount: number | null;
+  /**
+   * Whether it is a container image, as runtimes judge it by the config and layer media types
+   * (an index: whether it has an image entry; schema 1: always).
+   */
   isImage: boolean;
+  /** True for a Docker image manifest schema 1. */
   schema1: boolean;
   /** For a manifest that is not an image: what it holds. */
   artifactKind: ArtifactKind | null;
+  /** The `artifactType` of a manifest or index; null when it has none. */
   artifactType: string | null;
+  /** Media type of a manifest's config descriptor; null for other documents or without one. */
   configMediaType: string | null;
   /** Distinct layer media types, in document order. */
   layerMediaTypes: string[];

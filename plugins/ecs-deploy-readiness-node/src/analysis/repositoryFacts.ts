@@ -32,8 +32,13 @@ export type TagMutability =
   | 'IMMUTABLE_WITH_EXCLUSION'
   | 'UNKNOWN';
 
-/** @public */
+/**
+ * What a registry says about one repository (ECR: DescribeRepositories, GetLifecyclePolicy).
+ *
+ * @public
+ */
 export interface RepositoryInfo {
+  /** The repository's tag mutability setting; `UNKNOWN` when the answer is none of the others. */
   tagMutability: TagMutability;
   /** ECR `imageTagMutabilityExclusionFilters` (wildcard filters on tags). */
   exclusionFilters?: Array<{ filterType: string; filter: string }>;
@@ -47,13 +52,20 @@ export interface RepositoryInfo {
  * @public
  */
 export interface ImageDetails {
+  /** The image's manifest or index digest, `sha256:<hex>`. */
   digest: string;
+  /** The tags that point at the image; empty when it is untagged. */
   tags: string[];
+  /** The image size in bytes, as ECR reports it (`imageSizeInBytes`). */
   sizeInBytes?: number;
+  /** When the image was pushed to the repository. */
   pushedAt?: Date;
+  /** When ECR last recorded a pull of the image; absent when it has recorded none. */
   lastRecordedPullTime?: Date;
   /** e.g. `ACTIVE`, `ARCHIVED`, `ACTIVATING` (ECR archive). */
   status?: string;
+  /** Media type of the image's manifest or index. */
   manifestMediaType?: string;
+  /** ECR's `artifactMediaType` of the image. */
   artifactMediaType?: string;
 }

@@ -23,10 +23,13 @@ import { wildcardMatch } from './wildcard';
  * @public
  */
 export interface TagMutabilityVerdict {
+  /** True when the tag can be moved to another image, or when that cannot be ruled out. */
   mutable: boolean;
+  /** The repository's setting the verdict rests on; `UNKNOWN` without repository information. */
   mutability: TagMutability;
   /** The exclusion filter the tag matched, for the `…_WITH_EXCLUSION` settings. */
   matchedFilter?: string;
+  /** Why, as a lower-case clause, e.g. `the repository makes every tag immutable`. */
   reason: string;
 }
 

@@ -23,12 +23,17 @@ import { resolve } from 'path';
  * @public
  */
 export interface CliIo {
+  /** Writes `text` to standard output as is (no newline is added). */
   stdout(text: string): void;
+  /** Writes `text` to standard error as is (no newline is added). */
   stderr(text: string): void;
   /** Reads all of standard input (for `-` arguments). */
   readStdin(): Promise<string>;
+  /** Reads a UTF-8 text file; a relative path is resolved against the working directory. */
   readFile(path: string): Promise<string>;
+  /** Writes a UTF-8 text file, replacing it; a relative path is resolved as for `readFile`. */
   writeFile(path: string, content: string): Promise<void>;
+  /** Environment variables: `ECS_READINESS_REGISTRY_*` credentials, `NO_COLOR`, `TERM`. */
   env: Record<string, string | undefined>;
   /** Colour only when the output is a terminal. */
   isTTY: boolean;

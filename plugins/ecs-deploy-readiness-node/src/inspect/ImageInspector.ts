@@ -99,6 +99,7 @@ export class ImageInspector {
   private readonly clock: Clock;
   private readonly parseOptions: ParseImageReferenceOptions;
 
+  /** Creates an inspector with its own audit memo and concurrency limit. */
   static create(options: ImageInspectorOptions): ImageInspector {
     return new ImageInspector(options);
   }

@@ -43,6 +43,7 @@ import { DocumentSource, resolveImage } from './resolve';
 export interface AnalysisReport extends DocumentFacts {
   /** Facts of the manifest the platform's index entry leads to, when it was given. */
   platformManifest?: DocumentFacts;
+  /** Every finding of the documents given, blocking first, then risks, then info. */
   findings: Finding[];
 }
 
@@ -63,6 +64,7 @@ export interface AnalyzeDocumentsInput {
   documents?: Array<string | Buffer>;
   /** The task's platform. Without it, platform checks are skipped and an index is not walked. */
   platform?: Platform;
+  /** `FARGATE`, `EC2` or `EXTERNAL`, when known (zstd layers are a risk on EC2 and EXTERNAL). */
   launchType?: string;
 }
 

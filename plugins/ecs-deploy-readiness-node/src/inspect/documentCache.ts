@@ -31,7 +31,9 @@
  * @public
  */
 export interface DocumentCache {
+  /** The bytes stored for a digest such as `sha256:<hex>`, or undefined when not held. */
   get(digest: string): Promise<Buffer | undefined>;
+  /** Stores the bytes of the document with this digest. */
   set(digest: string, bytes: Buffer): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export class InMemoryDocumentCache implements DocumentCache {
     return this.totalBytes;
   }
 
+  /** The bytes stored for a digest, or undefined; a hit counts as a use. */
   async get(digest: string): Promise<Buffer | undefined> {
     const bytes = this.entries.get(digest);
     if (bytes) {
@@ -65,6 +68,7 @@ export class InMemoryDocumentCache implements DocumentCache {
     return bytes;
   }
 
+  /** Stores the bytes unless over `maxBytes`, then evicts least recently used ones past it. */
   async set(digest: string, bytes: Buffer): Promise<void> {
     const previous = this.entries.get(digest);
     if (previous) {

@@ -32,6 +32,7 @@ import type { DocumentCache } from './documentCache';
  * @public
  */
 export interface Clock {
+  /** The current time. */
   now(): Date;
 }
 
@@ -152,7 +153,9 @@ export interface ImageInspection {
   platformManifestDigest?: string;
   /** The reference pinned to the resolved digest, `repo:tag@sha256:…`. */
   pinnedReference?: string;
+  /** The readiness the findings add up to, or `canceled`. */
   status: InspectionStatus;
+  /** What the inspection saw: the parsed reference, the platform, documents, registry facts. */
   facts: InspectionFacts;
   /** Blocking first, then risks, then info. */
   findings: Finding[];
@@ -176,14 +179,27 @@ export interface InspectTaskDefinitionOptions {
  * @public
  */
 export interface TaskDefinitionInspection {
+  /** The task definition's `family`, when it has one. */
   family?: string;
+  /** The task definition's `revision`, when it has one. */
   revision?: number;
+  /** The task definition's ARN, when it has one (describe-task-definition output). */
   taskDefinitionArn?: string;
   /** The platform every container was checked for. */
   platform: string;
+  /** `runtimePlatform` when the task definition has one, else `default` (linux/amd64). */
   platformSource: 'runtimePlatform' | 'default';
+  /**
+   * The launch type the checks assumed, from `requiresCompatibilities`: the only one listed,
+   * else the first that is not `FARGATE`; absent when none is listed.
+   */
   launchType?: string;
+  /**
+   * The readiness all containers' findings add up to, `canceled` when an inspection was
+   * canceled, `unverifiable` when the task definition could not be read.
+   */
   status: InspectionStatus;
+  /** Each container definition, in order; without `inspection` when it has no image. */
   containers: Array<{
     name: string;
     image?: string;

@@ -29,10 +29,15 @@ export type RegistryKind = 'ecr' | 'ecr-public' | 'dockerhub' | 'other';
  * @public
  */
 export interface EcrRegistryInfo {
+  /** The 12-digit registry (account) id. */
   accountId: string;
+  /** The region, e.g. `eu-west-1`. */
   region: string;
+  /** `aws-cn` for `.cn` domains, `aws-us-gov` for `us-gov-` regions, else `aws`. */
   partition: 'aws' | 'aws-cn' | 'aws-us-gov';
+  /** The FIPS endpoint, `dkr.ecr-fips` or `dkr-ecr-fips`. */
   fips: boolean;
+  /** The dual-stack (IPv4 and IPv6) endpoint, `dkr-ecr`. */
   dualStack: boolean;
 }
 
@@ -55,6 +60,7 @@ export interface ImageReference {
   digest?: string;
   /** True when the tag was not written and `latest` was implied. */
   tagDefaulted: boolean;
+  /** The registry family of the host: `dockerhub`, `ecr-public`, `ecr` (private) or `other`. */
   kind: RegistryKind;
   /** Set for private ECR hosts. */
   ecr?: EcrRegistryInfo;

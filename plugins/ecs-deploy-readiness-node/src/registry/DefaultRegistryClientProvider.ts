@@ -46,7 +46,9 @@ export interface DefaultRegistryClientProviderOptions
   ) => ECRClient;
   /** Credentials for OCI registries (Docker Hub, GHCR…), by registry host. */
   credentialsFor?: CredentialsFor;
+  /** Time limits for registry requests and ECR API calls; defaults for what is not set. */
   timeouts?: RegistryTimeouts;
+  /** Size and redirect limits for every client; defaults for what is not set. */
   caps?: RegistryCaps;
   /**
    * Base URLs that serve a registry's Distribution API, by registry host, e.g.
@@ -60,10 +62,10 @@ export interface DefaultRegistryClientProviderOptions
 }
 
 /**
- * Gives the client for a reference's registry: {@link EcrRegistryClient} for private ECR (one per
- * account and region), {@link OciRegistryClient} for everything else (Docker Hub through
+ * Gives the client for a reference's registry: `EcrRegistryClient` for private ECR (one per
+ * account and region), `OciRegistryClient` for everything else (Docker Hub through
  * `registry-1.docker.io`, ECR Public, GHCR, Quay…). Clients are created on first use and reused;
- * they share one {@link SafeHttpClient}, so one network policy applies to all of them.
+ * they share one `SafeHttpClient`, so one network policy applies to all of them.
  *
  * @public
  */

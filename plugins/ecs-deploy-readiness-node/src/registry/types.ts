@@ -67,7 +67,9 @@ export interface RegistryErrorOptions {
   awsCode?: string;
   /** Node's system error code of a failed connection (`ECONNREFUSED`, `ENOTFOUND`…). */
   networkCode?: string;
+  /** Registry host the call went to. */
   registry?: string;
+  /** The underlying error, kept as the error's `cause`. */
   cause?: unknown;
 }
 
@@ -77,10 +79,15 @@ export interface RegistryErrorOptions {
  * @public
  */
 export class RegistryError extends Error {
+  /** Why the call failed. */
   readonly kind: RegistryErrorKind;
+  /** The HTTP status the registry answered with, when there was an HTTP answer. */
   readonly httpStatus?: number;
+  /** The AWS exception name or ECR failure code, when an AWS API answered. */
   readonly awsCode?: string;
+  /** Node's system error code of a failed connection (`ECONNREFUSED`, `ENOTFOUND`…). */
   readonly networkCode?: string;
+  /** Registry host the call went to, when known. */
   readonly registry?: string;
 
   constructor(
@@ -125,6 +132,7 @@ export interface FetchedManifest {
    * document's (`effectiveMediaType`).
    */
   mediaType?: string;
+  /** The document's exact bytes, as the registry served them. */
   bytes: Buffer;
 }
 
@@ -196,5 +204,6 @@ export interface RegistryClient {
  * @public
  */
 export interface RegistryClientProvider {
+  /** The client for the registry the reference names. */
   forReference(reference: ImageReference): RegistryClient;
 }
