@@ -29,14 +29,17 @@ const PAGES = [
     name: 'home',
     path: '/',
     // The home must lead somewhere useful: the catalog with the sample entities.
-    content: page => page.getByRole('row').filter({ hasText: SAMPLE_COMPONENT }),
+    content: page =>
+      page.getByRole('row').filter({ hasText: SAMPLE_COMPONENT }),
     check: async page => `landed on ${new URL(page.url()).pathname}`,
   },
   {
     name: 'catalog',
     path: '/catalog',
-    content: page => page.getByRole('row').filter({ hasText: SAMPLE_COMPONENT }),
-    check: async page => `catalog table with ${await page.getByRole('row').count()} rows`,
+    content: page =>
+      page.getByRole('row').filter({ hasText: SAMPLE_COMPONENT }),
+    check: async page =>
+      `catalog table with ${await page.getByRole('row').count()} rows`,
   },
   {
     name: 'entity',
@@ -62,7 +65,10 @@ const PAGES = [
 const ERROR_TEXTS = [
   [/Looks like someone dropped the mic!/, "Backstage's 404 page"],
   [/ERROR \d{3}: [A-Z ]+/, "Backstage's ErrorPage"],
-  [/Error in [\w-]+/, "an extension's error display (ErrorPanel 'Error in <plugin>')"],
+  [
+    /Error in [\w-]+/,
+    "an extension's error display (ErrorPanel 'Error in <plugin>')",
+  ],
   [/Uncaught runtime errors/i, 'the dev server error overlay'],
 ];
 
@@ -80,14 +86,25 @@ function writeReport(resultsDir, tests) {
   fs.mkdirSync(resultsDir, { recursive: true });
   fs.writeFileSync(
     path.join(resultsDir, 'smoke.json'),
-    `${JSON.stringify({ suite: 'browser smoke test', passed, failed, skipped: 0, tests }, null, 2)}\n`,
+    `${JSON.stringify(
+      { suite: 'browser smoke test', passed, failed, skipped: 0, tests },
+      null,
+      2,
+    )}\n`,
   );
   for (const t of tests) {
     const mark = t.status === 'passed' ? 'PASS' : 'FAIL';
-    console.log(`smoke: ${mark} ${t.name} (${t.path})${t.detail ? `: ${t.detail}` : ''}`);
+    console.log(
+      `smoke: ${mark} ${t.name} (${t.path})${t.detail ? `: ${t.detail}` : ''}`,
+    );
     for (const problem of t.problems) console.log(`    - ${problem}`);
   }
-  console.log(`smoke: ${passed} passed, ${failed} failed (report: ${path.relative(REPO_ROOT, resultsDir)}/smoke.json)`);
+  console.log(
+    `smoke: ${passed} passed, ${failed} failed (report: ${path.relative(
+      REPO_ROOT,
+      resultsDir,
+    )}/smoke.json)`,
+  );
   return failed === 0;
 }
 
@@ -97,11 +114,18 @@ function isReactDevWarning(text) {
 
 // The overlay webpack-dev-server draws over the page on an uncaught runtime error.
 async function overlayText(page) {
-  const overlay = page.frames().find(f => f.name() === 'webpack-dev-server-client-overlay');
+  const overlay = page
+    .frames()
+    .find(f => f.name() === 'webpack-dev-server-client-overlay');
   const element = await page.$('#webpack-dev-server-client-overlay');
   if (!overlay && !element) return undefined;
   const frame = overlay ?? (await element.contentFrame());
-  const text = frame ? await frame.locator('body').innerText().catch(() => '') : '';
+  const text = frame
+    ? await frame
+        .locator('body')
+        .innerText()
+        .catch(() => '')
+    : '';
   return text.trim() || '(overlay shown)';
 }
 
@@ -110,7 +134,9 @@ async function visit(page, appUrl, resultsDir, spec, events) {
   let detail = '';
   events.length = 0;
   try {
-    await page.goto(new URL(spec.path, appUrl).toString(), { waitUntil: 'domcontentloaded' });
+    await page.goto(new URL(spec.path, appUrl).toString(), {
+      waitUntil: 'domcontentloaded',
+    });
     // The sign-in page shows on the first visit (or again if the session was lost).
     const enter = page.getByRole('button', { name: /^enter$/i });
     const content = spec.content(page).first();
@@ -123,23 +149,34 @@ async function visit(page, appUrl, resultsDir, spec, events) {
       }
       detail += await spec.check(page);
     } catch (e) {
-      problems.push(`expected content did not show: ${e.message.split('\n')[0]}`);
+      problems.push(
+        `expected content did not show: ${e.message.split('\n')[0]}`,
+      );
     }
-    await page.waitForLoadState('networkidle', { timeout: SETTLE_TIMEOUT_MS }).catch(() => {});
-    const body = await page.locator('body').innerText().catch(() => '');
+    await page
+      .waitForLoadState('networkidle', { timeout: SETTLE_TIMEOUT_MS })
+      .catch(() => {});
+    const body = await page
+      .locator('body')
+      .innerText()
+      .catch(() => '');
     for (const [pattern, what] of ERROR_TEXTS) {
       const match = body.match(pattern);
       if (match) problems.push(`page shows ${what}: "${match[0]}"`);
     }
     const overlay = await overlayText(page);
-    if (overlay) problems.push(`error overlay: ${overlay.replace(/\s+/g, ' ').slice(0, 400)}`);
+    if (overlay)
+      problems.push(
+        `error overlay: ${overlay.replace(/\s+/g, ' ').slice(0, 400)}`,
+      );
   } catch (e) {
     problems.push(`could not load: ${e.message.split('\n')[0]}`);
   }
   // The same error is often thrown once per render attempt: say it once, with a count.
   const counts = new Map();
   for (const event of events) counts.set(event, (counts.get(event) ?? 0) + 1);
-  for (const [event, n] of counts) problems.push(n > 1 ? `${event} (${n} times)` : event);
+  for (const [event, n] of counts)
+    problems.push(n > 1 ? `${event} (${n} times)` : event);
   const screenshot = path.join(resultsDir, `smoke-${spec.name}.png`);
   await page.screenshot({ path: screenshot, fullPage: true }).catch(e => {
     problems.push(`no screenshot: ${e.message.split('\n')[0]}`);
@@ -200,14 +237,20 @@ async function main() {
     const page = context.pages()[0] ?? (await context.newPage());
     const events = [];
     page.on('pageerror', error => {
-      events.push(`uncaught page error: ${String(error.message ?? error).split('\n')[0]}`);
+      events.push(
+        `uncaught page error: ${String(error.message ?? error).split('\n')[0]}`,
+      );
     });
     page.on('console', message => {
       if (message.type() !== 'error') return;
       const text = message.text();
       if (isReactDevWarning(text)) return;
-      const where = message.location()?.url ? ` (${message.location().url})` : '';
-      events.push(`console error: ${text.split('\n')[0].slice(0, 400)}${where}`);
+      const where = message.location()?.url
+        ? ` (${message.location().url})`
+        : '';
+      events.push(
+        `console error: ${text.split('\n')[0].slice(0, 400)}${where}`,
+      );
     });
     for (const spec of PAGES) {
       tests.push(await visit(page, args.app, resultsDir, spec, events));
@@ -221,6 +264,7 @@ async function main() {
 main().catch(e => {
   console.error(`smoke: ${e.stack ?? e}`);
   const args = parseArgs(process.argv.slice(2));
-  if (args.results) reportAllFailed(path.resolve(args.results), String(e.message ?? e));
+  if (args.results)
+    reportAllFailed(path.resolve(args.results), String(e.message ?? e));
   process.exit(1);
 });
