@@ -10,16 +10,23 @@ SMOKE_BACKEND_PORT="${ECS_READINESS_SMOKE_BACKEND_PORT:-7007}"
 SMOKE_START_TIMEOUT="${ECS_READINESS_SMOKE_START_TIMEOUT:-420}"
 SMOKE_CHROMIUM="${ECS_READINESS_CHROMIUM_BIN:-/usr/bin/chromium}"
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_in_use <port>: something listens on it, on any address (IPv4 or IPv6).
+port_in_use() {
+  if command -v ss >/dev/null; then
+    [ -n "$(ss -ltnH "sport = :$1" 2>/dev/null)" ]
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null || (exec 3<>"/dev/tcp/::1/$1") 2>/dev/null
+  fi
+}
 
 # smoke_wait_for <name> <url> <pid> <log>: polls the URL until it answers 2xx, failing early when
 # the process has died, and at the deadline.
 smoke_wait_for() {
   local name="$1" url="$2" pid="$3" logfile="$4"
-  local deadline=$((SECONDS + SMOKE_START_TIMEOUT))
+  local deadline=$((SMOKE_STARTED_AT + SMOKE_START_TIMEOUT))
   while [ "$SECONDS" -lt "$deadline" ]; do
     if curl -fsS --max-time 20 -o /dev/null "$url" 2>/dev/null; then
-      log "smoke: $name answers on $url (after ${SECONDS}s of this run)"
+      log "smoke: the $name answers on $url, $((SECONDS - SMOKE_STARTED_AT)) s after the start"
       return 0
     fi
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -106,6 +113,7 @@ backend:
 EOF
   local config=(--config "$REPO_ROOT/app-config.yaml" --config "$work/app-config.smoke.yaml")
 
+  SMOKE_STARTED_AT=$SECONDS
   log "smoke: starting the backend on :$SMOKE_BACKEND_PORT and the frontend on :$SMOKE_APP_PORT (logs: .tools/logs/smoke-*.log)"
   (cd "$REPO_ROOT/packages/backend" &&
     exec setsid node "$YARN_RELEASE" backstage-cli package start "${config[@]}") \
