@@ -50,7 +50,17 @@ const PAGES = [
         .getByText('About', { exact: true })
         .first()
         .waitFor({ timeout: EXPECT_TIMEOUT_MS });
-      return `entity page of ${SAMPLE_COMPONENT} with its About card`;
+      // Starring goes through the app's storage API (user settings backend and signals), the
+      // path that used to crash this page: star the entity, then reload and see it kept.
+      await page.getByRole('button', { name: 'Add to favorites' }).click();
+      await page
+        .getByRole('button', { name: 'Remove from favorites' })
+        .waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page
+        .getByRole('button', { name: 'Remove from favorites' })
+        .waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      return `entity page of ${SAMPLE_COMPONENT} with its About card; starred, still starred after a reload`;
     },
   },
   {
