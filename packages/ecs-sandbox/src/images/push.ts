@@ -70,7 +70,8 @@ export async function pushArtifact(
       await fetch(location, {
         method: 'PUT',
         headers: { ...headers, 'content-type': 'application/octet-stream' },
-        body: blob.data,
+        // A copy on a plain ArrayBuffer: with the ES2024 lib a Buffer (ArrayBufferLike) is no BodyInit.
+        body: new Uint8Array(blob.data),
       }),
       `upload of ${blob.digest}`,
     );
@@ -83,7 +84,7 @@ export async function pushArtifact(
       await fetch(`${base}/manifests/${ref}`, {
         method: 'PUT',
         headers: { ...headers, 'content-type': manifest.mediaType },
-        body: manifest.data,
+        body: new Uint8Array(manifest.data),
       }),
       `push of manifest ${manifest.digest} as ${ref}`,
     );
