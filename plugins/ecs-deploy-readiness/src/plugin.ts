@@ -46,11 +46,12 @@ export const ecsDeployReadinessPlugin = createPlugin({
  *
  * @public
  */
-export const EcsDeployReadinessPage = ecsDeployReadinessPlugin.provide(
-  createRoutableExtension({
-    name: 'EcsDeployReadinessPage',
-    component: () =>
-      import('./components/ReadinessPage').then(m => m.ReadinessPage),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const EcsDeployReadinessPage: () => JSX.Element =
+  ecsDeployReadinessPlugin.provide(
+    createRoutableExtension({
+      name: 'EcsDeployReadinessPage',
+      component: () =>
+        import('./components/ReadinessPage').then(m => m.ReadinessPage),
+      mountPoint: rootRouteRef,
+    }),
+  );

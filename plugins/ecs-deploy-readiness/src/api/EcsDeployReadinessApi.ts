@@ -22,6 +22,7 @@ import { createApiRef } from '@backstage/core-plugin-api';
  * @public
  */
 export interface BackendHealth {
+  /** `ok` when the backend plugin is up. */
   status: string;
 }
 
@@ -31,10 +32,15 @@ export interface BackendHealth {
  * @public
  */
 export interface EcsDeployReadinessApi {
+  /** Asks the backend plugin whether it is up (`GET /api/ecs-deploy-readiness/health`). */
   getHealth(): Promise<BackendHealth>;
 }
 
-/** @public */
+/**
+ * The reference of the {@link EcsDeployReadinessApi}, for `useApi` and API factories.
+ *
+ * @public
+ */
 export const ecsDeployReadinessApiRef = createApiRef<EcsDeployReadinessApi>({
   id: 'plugin.ecs-deploy-readiness.service',
 });

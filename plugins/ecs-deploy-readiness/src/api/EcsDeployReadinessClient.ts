@@ -32,6 +32,7 @@ export class EcsDeployReadinessClient implements EcsDeployReadinessApi {
     this.fetchApi = options.fetchApi;
   }
 
+  /** {@inheritDoc EcsDeployReadinessApi.getHealth} */
   async getHealth(): Promise<BackendHealth> {
     return this.request<BackendHealth>('/health');
   }
