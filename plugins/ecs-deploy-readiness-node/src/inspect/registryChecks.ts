@@ -221,18 +221,15 @@ export async function checkLifecycle(
   if (inUse.length === 0 || !client.getRepositoryInfo || !client.listImages) {
     return { findings: [] };
   }
+  const unreadable = (
+    error: unknown,
+    stage: 'repository-settings' | 'lifecycle',
+  ) => findingForRegistryError(error, stage, { reference: ref, vars });
   const info = await attempt(() =>
     reader.repositoryInfo(client, ref.repository, signal),
   );
   if (!info.ok) {
-    return {
-      findings: [
-        findingForRegistryError(info.error, 'repository-settings', {
-          reference: ref,
-          vars,
-        }),
-      ],
-    };
+    return { findings: [unreadable(info.error, 'repository-settings')] };
   }
   if (!info.value) return { findings: [] };
   const hasLifecyclePolicy = info.value.lifecyclePolicyText !== undefined;
@@ -257,12 +254,7 @@ export async function checkLifecycle(
   );
   if (!images.ok) {
     return {
-      findings: [
-        findingForRegistryError(images.error, 'lifecycle', {
-          reference: ref,
-          vars,
-        }),
-      ],
+      findings: [unreadable(images.error, 'lifecycle')],
       hasLifecyclePolicy,
     };
   }
