@@ -41,7 +41,8 @@ import {
 import type { ImageReference } from '../reference/types';
 import type { RegistryClient, RegistryClientProvider } from '../registry/types';
 import { AuditMemo } from './auditMemo';
-import { attempt, isCanceled, throwIfAborted } from './cancel';
+import { isCanceled } from '../registry/concurrency';
+import { attempt, throwIfAborted } from './cancel';
 import { InMemoryDocumentCache } from './documentCache';
 import { Limiter } from './limiter';
 import {

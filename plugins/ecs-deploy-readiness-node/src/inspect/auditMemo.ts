@@ -14,8 +14,7 @@
  * limitations under the License.
  */
 
-import { SharedWork, canceledError } from '../registry/concurrency';
-import { isCanceled } from './cancel';
+import { SharedWork, canceledError, isCanceled } from '../registry/concurrency';
 
 interface Entry {
   work: SharedWork<unknown>;

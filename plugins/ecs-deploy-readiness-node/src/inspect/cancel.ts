@@ -14,13 +14,7 @@
  * limitations under the License.
  */
 
-import { canceledError } from '../registry/concurrency';
-import { RegistryError } from '../registry/types';
-
-/** True for the error of a canceled call, whichever layer raised it. */
-export function isCanceled(error: unknown): boolean {
-  return error instanceof RegistryError && error.kind === 'canceled';
-}
+import { canceledError, isCanceled } from '../registry/concurrency';
 
 /** Throws the canceled error when the signal has fired. */
 export function throwIfAborted(signal?: AbortSignal): void {

@@ -30,7 +30,7 @@ import {
   selectPlatformEntry,
   shortDigest,
 } from '../analysis';
-import { attempt, isCanceled } from './cancel';
+import { attempt } from './cancel';
 
 /** Nested indexes deeper than this are not followed. */
 const MAX_INDEX_DEPTH = 3;
@@ -114,8 +114,8 @@ export async function resolveImage(
     resolved: false,
     findings: [],
   };
+  // Reads go through `attempt`, which lets a canceled read propagate: `fail` only sees failures.
   const fail = (error: unknown, stage: ReadStage, digest?: string) => {
-    if (isCanceled(error)) throw error;
     const finding = options.readFailure(error, stage, digest);
     if (finding) result.findings.push(finding);
     return result;

@@ -20,7 +20,7 @@ import {
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 
 import { CredentialsFor, RegistryAuthenticator } from './auth';
-import { mapWithConcurrency } from './concurrency';
+import { isCanceled, mapWithConcurrency } from './concurrency';
 import {
   assertDigest,
   isDigestReference,
@@ -342,9 +342,7 @@ export class OciRegistryClient implements RegistryClient {
         distributionError(response.body).code === 'NAME_UNKNOWN'
       );
     } catch (error) {
-      if (error instanceof RegistryError && error.kind === 'canceled') {
-        throw error;
-      }
+      if (isCanceled(error)) throw error;
       return false;
     }
   }

@@ -14,7 +14,12 @@
  * limitations under the License.
  */
 
-import { abortable, canceledError, SharedWork } from './concurrency';
+import {
+  abortable,
+  canceledError,
+  isCanceled,
+  SharedWork,
+} from './concurrency';
 import { SafeHttpClient } from './http';
 import { RegistryCallOptions, RegistryError } from './types';
 
@@ -216,9 +221,7 @@ export class RegistryAuthenticator {
     try {
       return Boolean(await this.credentials(options.signal));
     } catch (error) {
-      if (error instanceof RegistryError && error.kind === 'canceled') {
-        throw error;
-      }
+      if (isCanceled(error)) throw error;
       return false;
     }
   }

@@ -28,6 +28,11 @@ export function canceledError(
   });
 }
 
+/** True for the error of a canceled call, whichever layer raised it. */
+export function isCanceled(error: unknown): boolean {
+  return error instanceof RegistryError && error.kind === 'canceled';
+}
+
 /**
  * Waits for `promise`, but stops waiting once `signal` aborts, rejecting with `onAbort()`. The
  * work behind the promise is not stopped (give it the signal for that); the abort listener is
