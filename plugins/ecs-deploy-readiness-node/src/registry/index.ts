@@ -19,6 +19,7 @@ export * from './options';
 export * from './addresses';
 export * from './http';
 export * from './auth';
+export * from './secrets';
 export { computeDigest, manifestDigest } from './digest';
 export * from './OciRegistryClient';
 export * from './EcrRegistryClient';
