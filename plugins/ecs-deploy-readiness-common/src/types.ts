@@ -57,6 +57,18 @@ export const CHECK_IDS = [
   'dockerhub-unauthenticated',
   'attestation-in-index',
   'unverifiable',
+  // Added with issue 9: ids that a broader id used to cover. Ids are never renamed or reused.
+  'malformed-descriptor',
+  'malformed-config',
+  'digest-not-found',
+  'platform-manifest-missing',
+  'image-archived',
+  'zstd-unsupported-runtime',
+  'empty-index',
+  'encrypted-layer',
+  'soci-index-v1',
+  // The task definition itself: more containers than ECS registers.
+  'too-many-containers',
 ] as const;
 
 /**

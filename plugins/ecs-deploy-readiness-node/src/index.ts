@@ -30,6 +30,7 @@
 export {
   ImageInspector,
   InvalidRequestError,
+  FileDocumentCache,
   InMemoryDocumentCache,
   analyzeDocuments,
 } from './inspect';
@@ -38,6 +39,7 @@ export type {
   AnalyzeDocumentsInput,
   Clock,
   DocumentCache,
+  FileDocumentCacheOptions,
   ImageInspection,
   ImageInspectorOptions,
   InspectImageRequest,
@@ -76,8 +78,10 @@ export type {
   RegistryErrorOptions,
   RegistryTimeouts,
   RepositoryInfo,
+  RequestSlots,
   ResolveHost,
   TagMutability,
+  TagTarget,
 } from './registry';
 
 // Image references.

@@ -241,6 +241,9 @@ class WorldBuilder {
         status: entry
           .get('status')
           .oneOf(['ACTIVE', 'ARCHIVED', 'ACTIVATING'], 'ACTIVE'),
+        archivedAt: entry.get('archivedAt').isMissing
+          ? undefined
+          : entry.get('archivedAt').time(this.now),
         missingBlobs,
       });
       if (error) entry.get('tags').fail(error);

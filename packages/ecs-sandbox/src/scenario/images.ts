@@ -21,6 +21,7 @@ import {
   buildAttestation,
   buildImage,
   buildMultiPlatformIndex,
+  buildSociV2Index,
   buildSchema1,
   BuiltArtifact,
   Compression,
@@ -180,6 +181,8 @@ export class ImageCatalog {
       indexNode.fail('expected true, false, oci or docker');
     }
     if (!indexStyle && (platforms.length > 1 || provenance)) indexStyle = 'oci';
+    const soci = spec.get('soci');
+    if (!soci.isMissing && soci.value !== 'v2') soci.fail('expected v2');
 
     const images = platforms.map(platform => {
       const key = [platform.os, platform.architecture, platform.variant]
@@ -220,6 +223,8 @@ export class ImageCatalog {
       return { platform, image };
     });
 
+    // A SOCI-enabled image is always an OCI image index (SOCI index manifest v2).
+    if (!soci.isMissing) return buildSociV2Index(images, { provenance });
     if (!indexStyle) return images[0].image;
     return buildMultiPlatformIndex(images, { provenance, style: indexStyle });
   }

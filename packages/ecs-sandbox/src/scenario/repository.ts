@@ -27,6 +27,8 @@ export interface StoredImage {
   pushedAt: Date;
   lastPulledAt?: Date;
   status: ImageStatus;
+  /** ECR's lastArchivedAt, when the scenario says it. */
+  archivedAt?: Date;
   /** ECR's imageSizeInBytes: sum of layer sizes; for an index, the largest child. */
   sizeInBytes: number;
   /** ECR's artifactMediaType: the artifactType, else the config media type. */
@@ -42,6 +44,7 @@ export interface PushOptions {
   pushedAt: Date;
   lastPulledAt?: Date;
   status: ImageStatus;
+  archivedAt?: Date;
   /** `config`, `layer:<n>` or a digest: blobs the registry does not have. */
   missingBlobs: string[];
 }
@@ -115,6 +118,7 @@ export class RepositoryContent {
       tags: [...new Set([...(existing?.tags ?? []), ...options.tags])],
       pushedAt: options.pushedAt,
       lastPulledAt: options.lastPulledAt,
+      archivedAt: options.archivedAt,
       status: options.status,
       sizeInBytes: children.length
         ? Math.max(...children.map(c => c.sizeInBytes))

@@ -66,6 +66,13 @@ export interface ScenarioImageSpec {
   index?: boolean | 'oci' | 'docker';
   /** BuildKit provenance: one attestation manifest per platform in the index (implies an index). */
   provenance?: boolean;
+  /**
+   * `v2`: a SOCI-enabled image (SOCI index manifest v2): an OCI index with each image manifest
+   * annotated `com.amazon.soci.index-digest` and its SOCI index manifest beside it. A v1 SOCI
+   * index is an artifact: `kind: artifact`, `artifactType:
+   * application/vnd.amazon.soci.index.v1+json`, `subject: <image>`.
+   */
+  soci?: 'v2';
   /** `oci` (default) or `docker` media types for manifest, config and layers. */
   mediaTypes?: 'oci' | 'docker';
   /** Number of gzip layers, or one entry per layer. Default 2 gzip layers. */
@@ -96,6 +103,8 @@ export interface ScenarioRepositoryImage {
   lastPulledAt?: string;
   /** ECR image status; ARCHIVED images cannot be pulled. */
   status?: 'ACTIVE' | 'ARCHIVED' | 'ACTIVATING';
+  /** ECR `lastArchivedAt` (default for an ARCHIVED image: 30 days after the push, at most now). */
+  archivedAt?: string;
   /** The image was pushed once and deleted since: the registry no longer has it. */
   deleted?: boolean;
   /** Blobs the registry lost: `config`, `layer:<n>`, or a digest. */

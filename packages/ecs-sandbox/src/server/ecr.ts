@@ -109,11 +109,13 @@ function imageToApi(repo: EcrRepositoryModel, image: StoredImage, now: Date) {
       ? { subjectManifestDigest: image.subjectDigest }
       : {}),
     imageStatus: image.status,
-    ...(image.status === 'ARCHIVED'
+    ...(image.archivedAt || image.status === 'ARCHIVED'
       ? {
-          lastArchivedAt: new Date(
-            Math.min(now.getTime(), image.pushedAt.getTime() + 30 * DAY),
-          ),
+          lastArchivedAt:
+            image.archivedAt ??
+            new Date(
+              Math.min(now.getTime(), image.pushedAt.getTime() + 30 * DAY),
+            ),
         }
       : {}),
   };

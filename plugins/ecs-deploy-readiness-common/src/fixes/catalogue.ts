@@ -61,6 +61,10 @@ const DOCS = {
     title: 'Passing sensitive data to an Amazon ECS container',
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html',
   },
+  serviceQuotas: {
+    title: 'Amazon ECS service quotas',
+    url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html',
+  },
   taskDefinitionParameters: {
     title: 'Amazon ECS task definition parameters',
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html',
@@ -124,6 +128,27 @@ const DOCS = {
   imageCleanup: {
     title: 'Amazon ECS automated task and image cleanup',
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/automated_image_cleanup.html',
+  },
+  ecrArchive: {
+    title: 'Amazon ECR: archiving an image',
+    url: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html',
+  },
+  updateImageStorageClass: {
+    title: 'Amazon ECR API: UpdateImageStorageClass',
+    url: 'https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_UpdateImageStorageClass.html',
+  },
+  ecrEncryption: {
+    title: 'Amazon ECR encryption at rest',
+    url: 'https://docs.aws.amazon.com/AmazonECR/latest/userguide/encryption-at-rest.html',
+  },
+  ecsOptimizedAmi: {
+    title: 'Amazon ECS-optimized Linux AMIs',
+    url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html',
+  },
+  lazyLoading: {
+    title:
+      'Amazon ECS: container image considerations (SOCI lazy loading on Fargate)',
+    url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-considerations.html',
   },
   updateService: {
     title: 'Amazon ECS API: UpdateService',
@@ -331,10 +356,9 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
   },
   {
     keys: ['zstd-docker-media-type'],
-    title:
-      'zstd layers under a Docker media type, or zstd on a runtime without zstd support',
+    title: 'zstd layers under a Docker media type',
     explanation:
-      'At least one layer of the image[[ <image>]] is zstd-compressed but labelled with the Docker media type application/vnd.docker.image.rootfs.diff.tar.zstd, which the Docker image manifest v2 spec does not define, or the image uses zstd and the task runs on an EC2 host whose Docker engine cannot read zstd. The runtime then rejects the layers ("mismatched image rootfs and manifest layers") or reads compressed bytes as a tar stream ("archive/tar: invalid tar header").',
+      'At least one layer of the image[[ <image>]] is zstd-compressed but labelled with the Docker media type application/vnd.docker.image.rootfs.diff.tar.zstd, which the Docker image manifest v2 spec does not define. The runtime then rejects the layers ("mismatched image rootfs and manifest layers") or reads compressed bytes as a tar stream ("archive/tar: invalid tar header").',
     steps: [
       STEP.inspectManifest,
       {
@@ -432,7 +456,7 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
   },
   {
     keys: ['tag-not-found', 'manifest-unknown-tag'],
-    alsoConfirmedBy: ['lifecycle-expires-in-use-image'],
+    alsoConfirmedBy: ['lifecycle-expires-in-use-image', 'image-archived'],
     title: 'The image tag does not exist[[: <repository>:<tag>]]',
     explanation:
       'The registry has the repository but no image with the tag[[ <tag>]]. The tag was never pushed (a failed or skipped CI push, a typo, another account or region), or it was removed by hand or by a lifecycle policy.',
@@ -464,6 +488,8 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
     alsoConfirmedBy: [
       'lifecycle-expires-in-use-image',
       'mutable-tag-reference',
+      'digest-not-found',
+      'image-archived',
     ],
     title: 'The image digest the deployment runs was deleted',
     explanation:
@@ -865,6 +891,205 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
     docs: [DOCS.cannotPull, DOCS.agentConfig, DOCS.ecrVpcEndpoints],
   },
   {
+    keys: ['zstd-unsupported-runtime'],
+    alsoConfirmedBy: ['zstd-docker-media-type'],
+    title:
+      'zstd layers on an EC2 or external host whose Docker engine may not read zstd',
+    explanation:
+      'The image[[ <image>]] has zstd-compressed layers (OCI media type application/vnd.oci.image.layer.v1.tar+zstd) and the task runs on[[ the <launch-type> launch type, that is]] a host you manage. Docker Engine before 23.0 cannot unpack zstd layers, so on older container instances the pull fails ("archive/tar: invalid tar header", "unsupported media type"), while Fargate and current ECS-optimized AMIs read them.',
+    steps: [
+      {
+        text: 'Check the Docker version of the container instances (ECS-optimized AMIs report it on the instance).',
+        command: "docker version --format '{{.Server.Version}}'",
+        language: 'shell',
+      },
+      {
+        text: 'Move the instances to a current ECS-optimized AMI, or rebuild the image with gzip, which every runtime reads:',
+        command:
+          'docker buildx build --platform <platform> --provenance=false --output type=image,name=<image>,oci-mediatypes=true,compression=gzip,force-compression=true,push=true .',
+        language: 'shell',
+      },
+      STEP.recompressWithRegctl,
+      STEP.redeploy,
+    ],
+    docs: [DOCS.ecsOptimizedAmi, DOCS.cannotPull, DOCS.manifestFormats],
+  },
+  {
+    keys: ['malformed-descriptor'],
+    title: 'The image manifest or index has a malformed descriptor',
+    explanation:
+      'A descriptor in the manifest or index of the image[[ <image>]] (its config, a layer, or an index entry) lacks a valid digest (algorithm:hex, e.g. sha256 with 64 lower-case hex digits), a non-negative integer size or a media type, all of which the OCI image spec requires. Runtimes refuse such a manifest or fail when they reach the descriptor, so the pull fails. A hand-written or tool-rewritten manifest is the usual cause.',
+    steps: [
+      STEP.inspectManifest,
+      STEP.inspectAnyRegistry,
+      {
+        text: 'Rebuild and push with a standard tool (buildx, crane, skopeo) instead of editing manifests by hand:',
+        command:
+          'docker buildx build --platform <platform> --provenance=false -t <image> --push .',
+        language: 'shell',
+      },
+      STEP.redeploy,
+    ],
+    docs: [DOCS.manifestFormats, DOCS.cannotPull],
+  },
+  {
+    keys: ['malformed-config'],
+    title: 'The image config is not a readable image configuration',
+    explanation:
+      'The config blob the manifest of the image[[ <image>]] points at is not a JSON object, so no runtime can read the image configuration (entrypoint, environment, rootfs.diff_ids) and the container cannot be created. The push wrote a broken or wrong blob as the config.',
+    steps: [
+      {
+        text: 'Look at the config blob (regclient shown):',
+        command: 'regctl image config <image> --platform <platform>',
+        language: 'shell',
+      },
+      {
+        text: 'Rebuild and push the image with one tool, so the config is written with the manifest:',
+        command:
+          'docker buildx build --platform <platform> --provenance=false -t <image> --push .',
+        language: 'shell',
+      },
+      STEP.redeploy,
+    ],
+    docs: [DOCS.manifestFormats, DOCS.cannotPull],
+  },
+  {
+    keys: ['digest-not-found'],
+    title: 'The pinned digest does not exist[[: <repository>@<digest>]]',
+    explanation:
+      'The task definition pins the image by digest[[ (<digest>)]], and the repository[[ <repository>]] has no image with that digest: it was deleted (by hand or by a lifecycle policy), never pushed to this repository, account or region, or the digest was copied wrong. ECS pulls exactly that digest, so every task fails with "manifest unknown".',
+    steps: [
+      {
+        text: 'Confirm the digest is missing (archived images are listed with --filter imageStatus=ANY).',
+        command:
+          'aws ecr describe-images --region <region> --repository-name <repository> --image-ids imageDigest=<digest> --filter imageStatus=ANY',
+        language: 'shell',
+      },
+      {
+        text: 'List the digests the repository has now, newest last.',
+        command:
+          "aws ecr describe-images --region <region> --repository-name <repository> --query 'sort_by(imageDetails,&imagePushedAt)[-10:].[imageTags,imageDigest,imagePushedAt]' --output table",
+        language: 'shell',
+      },
+      {
+        text: 'Pin a digest that exists (repo:tag@sha256:…), or push the image again from a copy that has the same digest.',
+      },
+      STEP.redeployNewRevision,
+    ],
+    docs: [DOCS.cannotPull, DOCS.rollingDeployments, DOCS.lifecyclePolicies],
+  },
+  {
+    keys: ['platform-manifest-missing'],
+    title:
+      "The registry no longer has the platform's manifest that the index lists",
+    explanation:
+      'The image index of[[ <image>]] exists, but the manifest its entry for the task platform[[ (<platform>)]] points at is gone from the repository: deleted by hand or by a lifecycle rule that expired an untagged child manifest, or a copy that skipped platforms. The pull fails with "manifest unknown" once the runtime picks that entry.',
+    steps: [
+      STEP.inspectAnyRegistry,
+      {
+        text: 'Copy the image again with every platform (skopeo), or rebuild and push it:',
+        command: 'skopeo copy --all docker://<source-image> docker://<image>',
+        language: 'shell',
+      },
+      {
+        text: 'Keep lifecycle rules on untagged images from expiring the children of tagged indexes (ECR does not expire children of a tagged index, but a rule by count or age on tagged images can).',
+        command:
+          'aws ecr get-lifecycle-policy --region <region> --repository-name <repository>',
+        language: 'shell',
+      },
+      STEP.redeploy,
+    ],
+    docs: [DOCS.multiArch, DOCS.lifecyclePolicies, DOCS.cannotPull],
+  },
+  {
+    keys: ['image-archived'],
+    alsoConfirmedBy: ['lifecycle-expires-in-use-image'],
+    title: 'The image is archived in Amazon ECR[[: <repository>@<digest>]]',
+    explanation:
+      'The image[[ <digest>]] is in the ECR archive storage class (status ARCHIVED), moved there by hand or by a lifecycle rule with a transition action, or it is being restored (status ACTIVATING). Archived images cannot be pulled until they are restored, so tasks fail with "manifest unknown" even though the repository still lists the image. The fix is a restore, not a push.',
+    steps: [
+      {
+        text: 'See the status of the image (ARCHIVED, or ACTIVATING while a restore runs).',
+        command:
+          "aws ecr describe-images --region <region> --repository-name <repository> --image-ids imageDigest=<digest> --filter imageStatus=ANY --query 'imageDetails[0].[imageStatus,lastArchivedAt,lastActivatedAt]'",
+        language: 'shell',
+      },
+      {
+        text: 'Restore it to the standard storage class:',
+        command:
+          'aws ecr update-image-storage-class --region <region> --repository-name <repository> --image-id imageDigest=<digest> --target-storage-class STANDARD',
+        language: 'shell',
+      },
+      {
+        text: 'Wait until the status is ACTIVE again before starting tasks; then exclude images that services use from the lifecycle rule that archives them.',
+      },
+      STEP.redeploy,
+    ],
+    docs: [
+      DOCS.ecrArchive,
+      DOCS.updateImageStorageClass,
+      DOCS.lifecyclePolicies,
+    ],
+  },
+  {
+    keys: ['empty-index'],
+    title: 'The image index lists no manifests',
+    explanation:
+      'The reference[[ <image>]] resolves to an image index (or Docker manifest list) with an empty "manifests" array: there is no image for any platform, so the pull fails. A multi-platform build or a manifest tool pushed the index without its images.',
+    steps: [
+      STEP.inspectAnyRegistry,
+      {
+        text: 'Build and push the platforms the index should hold:',
+        command:
+          'docker buildx build --platform <platform> --provenance=false --sbom=false -t <image> --push .',
+        language: 'shell',
+      },
+      STEP.redeploy,
+    ],
+    docs: [DOCS.multiArch, DOCS.manifestFormats],
+  },
+  {
+    keys: ['encrypted-layer'],
+    title: 'The image has encrypted (ocicrypt) layers',
+    explanation:
+      'Layers of the image[[ <image>]] use an ocicrypt media type ending in +encrypted. containerd decrypts them only with the imgcrypt stream processor (ctd-decoder) and the private keys configured on the host; Amazon ECS documents no way to give Fargate or the ECS agent such keys, so the runtime cannot unpack these layers and the pull fails. For encryption at rest, use the repository encryption of ECR (KMS) instead.',
+    steps: [
+      {
+        text: 'Push the image without layer encryption (rebuild it, or decrypt it with the tool that encrypted it, e.g. ctr-enc images decrypt).',
+        command:
+          'docker buildx build --platform <platform> --provenance=false -t <image> --push .',
+        language: 'shell',
+      },
+      {
+        text: 'Protect the image at rest with ECR repository encryption instead:',
+        command:
+          'aws ecr create-repository --region <region> --repository-name <repository> --encryption-configuration encryptionType=KMS',
+        language: 'shell',
+      },
+      STEP.redeploy,
+    ],
+    docs: [DOCS.ecrEncryption, DOCS.manifestFormats],
+  },
+  {
+    keys: ['soci-index-v1'],
+    title: 'The image has only a deprecated SOCI index manifest v1',
+    explanation:
+      'A SOCI index manifest v1 refers to the image[[ <image>]] through the OCI subject field, but the image has no SOCI index manifest v2 (an image index whose image manifest carries the com.amazon.soci.index-digest annotation). SOCI index manifest v1 is deprecated (the SOCI snapshotter stopped reading it by default in v0.10.0), so Fargate may stop lazy loading the image and start tasks more slowly. The image still runs.',
+    steps: [
+      {
+        text: 'Convert the image to a SOCI-enabled image (SOCI index manifest v2) and push the result:',
+        command:
+          'soci convert --standalone --format oci-dir <oci-layout-in> <oci-layout-out>\nskopeo copy --all oci:<oci-layout-out> docker://<image>',
+        language: 'shell',
+      },
+      {
+        text: 'Then deploy the new digest (the conversion changes the image manifest, so the digest changes).',
+      },
+      STEP.redeploy,
+    ],
+    docs: [DOCS.lazyLoading],
+  },
+  {
     keys: ['attestation-in-index'],
     title: 'The image index carries BuildKit attestations',
     explanation:
@@ -881,6 +1106,29 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
       },
     ],
     docs: [DOCS.multiArch, DOCS.manifestFormats],
+  },
+  {
+    keys: ['too-many-containers'],
+    title: 'The task definition has more containers than ECS allows',
+    explanation:
+      'Amazon ECS allows at most 10 container definitions in a task definition (a fixed service quota), so RegisterTaskDefinition rejects this one and nothing is deployed. The images are still checked, so the other findings stay valid once the containers are split.',
+    steps: [
+      {
+        text: 'Move containers that need not share the task (its network, volumes and lifecycle) into a task definition and service of their own, so that each task definition has at most 10 containers.',
+      },
+      {
+        text: 'Count the container definitions before registering.',
+        command: "jq '.containerDefinitions | length' taskdef.json",
+        language: 'shell',
+      },
+      {
+        text: 'Register each task definition and deploy the services that use them.',
+        command:
+          'aws ecs register-task-definition --cli-input-json file://task-definition.json && aws ecs update-service --cluster <cluster> --service <service> --task-definition <family>',
+        language: 'shell',
+      },
+    ],
+    docs: [DOCS.serviceQuotas, DOCS.taskDefinitionParameters],
   },
   {
     keys: ['unverifiable'],

@@ -125,7 +125,7 @@ describe('document checks', () => {
     it('warns about zstd layers on the EC2 launch type (old Docker Engines)', () => {
       const image = buildImage({ layers: [layer('zstd', 'a')] });
       expect(ids(image, { launchType: 'EC2' })).toEqual([
-        'zstd-docker-media-type:risk',
+        'zstd-unsupported-runtime:risk',
       ]);
     });
 
@@ -269,13 +269,13 @@ describe('document checks', () => {
         mediaType: MEDIA_TYPES.dockerManifest,
         config: {
           mediaType: MEDIA_TYPES.dockerConfig,
-          digest: 'sha256:c',
+          digest: `sha256:${'c'.repeat(64)}`,
           size: 100,
         },
         layers: [
           {
             mediaType: MEDIA_TYPES.dockerLayerGzip,
-            digest: 'sha256:l',
+            digest: `sha256:${'e'.repeat(64)}`,
             size: 0,
           },
         ],
@@ -285,7 +285,7 @@ describe('document checks', () => {
 
     it('flags an index with no entries', () => {
       expect(ids(buildIndex([]), { platform: AMD64 })).toEqual([
-        'empty-image:blocking',
+        'empty-index:blocking',
       ]);
     });
   });
@@ -298,13 +298,13 @@ describe('document checks', () => {
         manifests: [
           {
             mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest: 'sha256:b298d25f',
+            digest: `sha256:${'b298d25f'.repeat(8)}`,
             size: 1624,
             platform: { architecture: 'arm64', os: 'linux' },
           },
           {
             mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            digest: 'sha256:0ab29bc6',
+            digest: `sha256:${'0ab29bc6'.repeat(8)}`,
             size: 566,
             annotations: {
               'vnd.docker.reference.type': 'attestation-manifest',
@@ -370,7 +370,7 @@ describe('document checks', () => {
         manifests: [
           {
             mediaType: MEDIA_TYPES.dockerManifest,
-            digest: 'sha256:a',
+            digest: `sha256:${'a'.repeat(64)}`,
             size: 1,
             platform: {
               os: 'windows',
@@ -407,14 +407,14 @@ describe('index entries that are not images', () => {
       manifests: [
         {
           mediaType: MEDIA_TYPES.ociManifest,
-          digest: 'sha256:a',
+          digest: `sha256:${'a'.repeat(64)}`,
           size: 1,
           artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
           platform: { os: 'linux', architecture: 'amd64' },
         },
         {
           mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
-          digest: 'sha256:b',
+          digest: `sha256:${'b'.repeat(64)}`,
           size: 1,
           platform: { os: 'linux', architecture: 'amd64' },
         },
@@ -432,7 +432,7 @@ describe('index entries that are not images', () => {
       manifests: [
         {
           mediaType: MEDIA_TYPES.dockerManifest,
-          digest: 'sha256:a',
+          digest: `sha256:${'a'.repeat(64)}`,
           size: 1,
           platform: {
             os: 'windows',

@@ -31,7 +31,7 @@ import {
   RegistryDocument,
   Schema1Document,
 } from './documents';
-import { createFinding } from './findings';
+import { createFinding, shortDigest } from './findings';
 import {
   LAYER_COMPRESSIONS,
   LayerCompression,
@@ -43,6 +43,7 @@ import {
   formatPlatform,
   imageEntries,
   isAttestationEntry,
+  isSociIndexEntry,
   platformMatches,
   selectPlatformEntry,
 } from './platform';
@@ -89,8 +90,16 @@ export interface DocumentFacts {
   /** `rootfs.diff_ids` of the config; null without a config. */
   diffIdCount: number | null;
   /**
+   * The image's size as its manifest says it: the config and layer descriptor sizes added up.
+   * Null for other documents, or when a size is missing. Registry summaries (ECR
+   * `imageSizeInBytes`) can be 0 for valid schema 1 images and indexes, so checks never use them.
+   */
+  sizeInBytes: number | null;
+  /**
    * Whether it is a container image, as runtimes judge it by the config and layer media types
-   * (an index: whether it has an image entry; schema 1: always).
+   * (an index: whether it has an image entry; schema 1: always). False for a manifest with a
+   * malformed descriptor (nothing of it can be fetched) and for one with a `subject` (an
+   * artifact that refers to an image: a signature, SBOM or attestation).
    */
   isImage: boolean;
   /** True for a Docker image manifest schema 1. */
@@ -112,8 +121,25 @@ interface ManifestShape {
   imageLayers: LayerInfo[];
   compressions: LayerCompression[];
   countsByCompression: Partial<Record<LayerCompression, number>>;
+  /** The config and layer descriptors that are malformed, with what is wrong. */
+  malformed: MalformedDescriptor[];
   isImage: boolean;
   artifactKind: ArtifactKind | null;
+}
+
+/** A malformed descriptor: where it is (`config`, `layers[2]`, `manifests[0]`) and why. */
+interface MalformedDescriptor {
+  at: string;
+  digest?: string;
+  problems: string[];
+}
+
+function malformedOf(
+  entries: Array<[string, Descriptor | undefined]>,
+): MalformedDescriptor[] {
+  return entries.flatMap(([at, d]) =>
+    d?.problems ? [{ at, digest: d.digest, problems: d.problems }] : [],
+  );
 }
 
 function shapeOf(manifest: ManifestDocument): ManifestShape {
@@ -128,19 +154,41 @@ function shapeOf(manifest: ManifestDocument): ManifestShape {
   const configIsImage =
     manifest.config !== undefined &&
     (configType === undefined || IMAGE_CONFIG_MEDIA_TYPES.includes(configType));
+  const malformed = malformedOf([
+    ...(manifest.config
+      ? [['config', manifest.config] as [string, Descriptor]]
+      : []),
+    ...manifest.layers.map(
+      (l, i) => [`layers[${i}]`, l] as [string, Descriptor],
+    ),
+  ]);
   // Runtimes go by the config and layer media types; an artifactType only decides when there
-  // are no layers to go by.
-  const isImage =
+  // are no layers to go by. A `subject` makes it a referrer (OCI image-spec 1.1: signatures,
+  // SBOMs, attestations, a v1 SOCI index), which refers to an image and is never one to run.
+  const looksLikeImage =
     configIsImage &&
     (imageLayers.length > 0 || (layers.length === 0 && !manifest.artifactType));
+  const isImage = looksLikeImage && !manifest.subject && malformed.length === 0;
   return {
     layers,
     imageLayers,
     compressions: LAYER_COMPRESSIONS.filter(c => countsByCompression[c]),
     countsByCompression,
+    malformed,
     isImage,
-    artifactKind: isImage ? null : artifactKindOf(manifest),
+    artifactKind:
+      looksLikeImage && !manifest.subject ? null : artifactKindOf(manifest),
   };
+}
+
+/** The sum of the descriptor sizes, or null when one is missing or invalid. */
+function sizeOf(descriptors: Array<Descriptor | undefined>): number | null {
+  let total = 0;
+  for (const d of descriptors) {
+    if (!d || d.problems || d.size === undefined) return null;
+    total += d.size;
+  }
+  return total;
 }
 
 function distinct(values: Array<string | undefined>): string[] {
@@ -154,6 +202,7 @@ const EMPTY_FACTS: Omit<DocumentFacts, 'mediaType' | 'kind'> = {
   mixedCompression: false,
   layerCount: null,
   diffIdCount: null,
+  sizeInBytes: null,
   isImage: false,
   schema1: false,
   artifactKind: null,
@@ -197,6 +246,7 @@ export function factsOf(
         compressions: shape.compressions,
         mixedCompression: shape.compressions.length > 1,
         layerCount: document.layers.length,
+        sizeInBytes: sizeOf([document.config, ...document.layers]),
         isImage: shape.isImage,
         artifactKind: shape.artifactKind,
         artifactType: document.artifactType ?? null,
@@ -237,9 +287,35 @@ function documentEvidence(ctx: CheckContext): Record<string, unknown> {
   return ctx.digest ? { digest: ctx.digest } : {};
 }
 
+function malformedFinding(
+  malformed: readonly MalformedDescriptor[],
+  where: 'manifest' | 'index',
+  ctx: CheckContext,
+): Finding {
+  const [first] = malformed;
+  const count = malformed.length;
+  return createFinding('malformed-descriptor', {
+    title: `${count} descriptor${count === 1 ? '' : 's'} of the ${where} ${
+      count === 1 ? 'is' : 'are'
+    } malformed (${first.at}: ${first.problems.join(
+      '; ',
+    )}): runtimes cannot fetch ${count === 1 ? 'it' : 'them'}`,
+    evidence: {
+      ...documentEvidence(ctx),
+      descriptors: malformed.map(m => ({
+        at: m.at,
+        digest: m.digest,
+        problems: m.problems,
+      })),
+    },
+    vars: varsOf(ctx),
+  });
+}
+
 /**
- * Checks an index: attestation entries, an empty index, and (with a platform) whether the
- * runtime finds an entry for it. Returns the entry the runtime would pull.
+ * Checks an index: a `subject` (an artifact index), malformed entries, attestation entries, an
+ * empty index, and (with a platform) whether the runtime finds an entry for it. Returns the
+ * entry the runtime would pull.
  *
  * @internal
  */
@@ -249,13 +325,31 @@ export function checkIndex(
 ): { findings: Finding[]; selected?: Descriptor } {
   const findings: Finding[] = [];
   const facts = factsOf(index);
+  const sociIndexCount = index.manifests.filter(isSociIndexEntry).length;
   const evidence = {
     ...documentEvidence(ctx),
     mediaType: index.mediaType,
     platforms: facts.platforms,
     attestationCount: facts.attestationCount,
     entryCount: index.manifests.length,
+    ...(sociIndexCount > 0 ? { sociIndexCount } : {}),
   };
+  if (index.subject) {
+    findings.push(
+      createFinding('not-an-image', {
+        title: `The reference resolves to an index that refers to another image (subject ${shortDigest(
+          index.subject.digest ?? '(no digest)',
+        )}): an artifact, not an image to run`,
+        evidence: {
+          ...evidence,
+          artifactType: index.artifactType,
+          subject: index.subject.digest,
+        },
+        vars: varsOf(ctx),
+      }),
+    );
+    return { findings };
+  }
   if (facts.attestationCount > 0) {
     findings.push(
       createFinding('attestation-in-index', {
@@ -273,17 +367,24 @@ export function checkIndex(
   }
   if (index.manifests.length === 0) {
     findings.push(
-      createFinding('empty-image', {
-        title: 'The index lists no manifests: there is nothing to run',
+      createFinding('empty-index', {
+        title:
+          'The index lists no manifests: there is no image for any platform',
         evidence,
         vars: varsOf(ctx),
       }),
     );
     return { findings };
   }
+  const malformed = malformedOf(
+    index.manifests.map((e, i) => [`manifests[${i}]`, e]),
+  );
+  if (malformed.length > 0) {
+    findings.push(malformedFinding(malformed, 'index', ctx));
+  }
   const images = imageEntries(index.manifests);
   if (!ctx.platform) {
-    if (images.length === 0) {
+    if (images.length === 0 && malformed.length === 0) {
       findings.push(
         createFinding('not-an-image', {
           title:
@@ -296,7 +397,8 @@ export function checkIndex(
     return { findings };
   }
   const selection = selectPlatformEntry(index.manifests, ctx.platform);
-  if (!selection) {
+  // A malformed entry may be the platform's: the malformed-descriptor finding says enough.
+  if (!selection && malformed.length === 0) {
     const wanted = describePlatform(ctx.platform);
     findings.push(
       createFinding('platform-missing', {
@@ -318,7 +420,7 @@ export function checkIndex(
     );
     return { findings };
   }
-  return { findings, selected: selection.entry };
+  return { findings, selected: selection?.entry };
 }
 
 /**
@@ -359,11 +461,18 @@ function notAnImage(
   ctx: CheckContext,
 ) {
   const kind = shape.artifactKind ?? 'other';
-  const reason = !manifest.config
-    ? 'it has no config'
-    : `config ${manifest.config.mediaType ?? '(no media type)'}${
-        manifest.artifactType ? `, artifactType ${manifest.artifactType}` : ''
-      }`;
+  let reason: string;
+  if (manifest.subject) {
+    reason = `it refers to the image ${shortDigest(
+      manifest.subject.digest ?? '(no digest)',
+    )} as its subject`;
+  } else if (!manifest.config) {
+    reason = 'it has no config';
+  } else {
+    reason = `config ${manifest.config.mediaType ?? '(no media type)'}${
+      manifest.artifactType ? `, artifactType ${manifest.artifactType}` : ''
+    }`;
+  }
   return createFinding('not-an-image', {
     title: `The reference resolves to ${artifactLabel(
       kind,
@@ -431,8 +540,7 @@ function compressionFindings(
     (ctx.launchType === 'EC2' || ctx.launchType === 'EXTERNAL')
   ) {
     findings.push(
-      createFinding('zstd-docker-media-type', {
-        severity: 'risk',
+      createFinding('zstd-unsupported-runtime', {
         title: `zstd-compressed layers on the ${ctx.launchType} launch type: Docker Engine before 23.0 cannot unpack them`,
         evidence: {
           ...documentEvidence(ctx),
@@ -459,6 +567,9 @@ export function checkManifest(
   ctx: CheckContext,
 ): Finding[] {
   const shape = shapeOf(manifest);
+  if (shape.malformed.length > 0) {
+    return [malformedFinding(shape.malformed, 'manifest', ctx)];
+  }
   if (!shape.isImage) return [notAnImage(manifest, shape, ctx)];
 
   const findings: Finding[] = [];
@@ -478,6 +589,27 @@ export function checkManifest(
           unsupportedLayers: unsupported.length,
           layerCount: shape.layers.length,
           classes: distinct(unsupported.map(l => l.class)),
+        },
+        vars: varsOf(ctx),
+      }),
+    );
+  }
+  const encrypted = shape.imageLayers.filter(l => l.encrypted);
+  if (encrypted.length > 0) {
+    // containerd decrypts ocicrypt layers only through imgcrypt's stream processor with the
+    // host's private keys (containerd/imgcrypt README); ECS documents no way to provide them.
+    findings.push(
+      createFinding('encrypted-layer', {
+        title: `${encrypted.length} of ${shape.layers.length} layers ${
+          encrypted.length === 1 ? 'is' : 'are'
+        } encrypted (ocicrypt): ECS runtimes have no key to decrypt ${
+          encrypted.length === 1 ? 'it' : 'them'
+        }`,
+        evidence: {
+          ...documentEvidence(ctx),
+          encryptedLayers: encrypted.length,
+          layerCount: shape.layers.length,
+          layerMediaTypes: distinct(encrypted.map(l => l.mediaType)),
         },
         vars: varsOf(ctx),
       }),

@@ -15,7 +15,7 @@
  */
 
 import { MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
-import { parseDocument, readDocument } from './documents';
+import { parseDocument, readDescriptor, readDocument } from './documents';
 import { classifyLayer } from './layers';
 
 describe('readDocument', () => {
@@ -73,12 +73,54 @@ describe('readDocument', () => {
     });
     expect(doc).toEqual({
       kind: 'index',
-      manifests: [{}, {}, { platform: { os: 'linux' } }],
+      manifests: [
+        { problems: ['it is not a JSON object'] },
+        { problems: ['it is not a JSON object'] },
+        {
+          platform: { os: 'linux' },
+          problems: [
+            'it has no mediaType',
+            'its digest is not a string',
+            'it has no size',
+          ],
+        },
+      ],
       mediaType: undefined,
       artifactType: undefined,
       subject: undefined,
       annotations: undefined,
     });
+  });
+});
+
+describe('descriptor problems', () => {
+  const good = {
+    mediaType: MEDIA_TYPES.ociManifest,
+    digest: `sha256:${'a'.repeat(64)}`,
+    size: 10,
+  };
+
+  it('finds none in a well-formed descriptor', () => {
+    expect(readDescriptor(good)?.problems).toBeUndefined();
+  });
+
+  it.each([
+    [{ ...good, digest: undefined }, 'it has no digest'],
+    [
+      { ...good, digest: 'sha256:abc' },
+      'sha256 digest must have 64 hex characters, got 3',
+    ],
+    [
+      { ...good, digest: `sha256:${'A'.repeat(64)}` },
+      'sha256 digest must be lowercase hex',
+    ],
+    [{ ...good, size: -1 }, 'its size -1 is not a non-negative integer'],
+    [{ ...good, size: 1.5 }, 'its size 1.5 is not a non-negative integer'],
+    [{ ...good, size: '10' }, 'its size "10" is not a non-negative integer'],
+    [{ ...good, size: undefined }, 'it has no size'],
+    [{ ...good, mediaType: undefined }, 'it has no mediaType'],
+  ])('reports %j', (value, problem) => {
+    expect(readDescriptor(value)?.problems).toEqual([problem]);
   });
 });
 
@@ -114,9 +156,31 @@ describe('classifyLayer', () => {
       false,
     ],
     [MEDIA_TYPES.inToto, 'attestation', undefined, false, false],
+    // ocicrypt: an image layer with its compression, encrypted (see the `encrypted` test below).
     [
       'application/vnd.oci.image.layer.v1.tar+gzip+encrypted',
-      'encrypted',
+      'image',
+      'gzip',
+      false,
+      false,
+    ],
+    [
+      'application/vnd.oci.image.layer.v1.tar+zstd+encrypted',
+      'image',
+      'zstd',
+      false,
+      false,
+    ],
+    [
+      'application/vnd.oci.image.layer.v1.tar+encrypted',
+      'image',
+      'none',
+      false,
+      false,
+    ],
+    [
+      'application/vnd.oci.image.layer.v1.tar+encrypted+gzip',
+      'unknown',
       undefined,
       false,
       false,
@@ -151,5 +215,13 @@ describe('classifyLayer', () => {
       foreign: info.foreign,
       dockerZstd: info.dockerZstd,
     }).toEqual({ class: cls, compression, foreign, dockerZstd });
+  });
+
+  it('marks ocicrypt layers as encrypted, others not', () => {
+    expect(
+      classifyLayer('application/vnd.oci.image.layer.v1.tar+gzip+encrypted')
+        .encrypted,
+    ).toBe(true);
+    expect(classifyLayer(MEDIA_TYPES.ociLayerGzip).encrypted).toBe(false);
   });
 });

@@ -18,6 +18,7 @@ import {
   MEDIA_TYPES,
   Platform,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import { digestProblem } from '../reference/digest';
 import { asNumber, asRecord, asString, asStringMap, parseJson } from './json';
 
 /**
@@ -45,6 +46,12 @@ export interface Descriptor {
   annotations?: Record<string, string>;
   artifactType?: string;
   urls?: string[];
+  /**
+   * What makes the descriptor malformed, as read: a missing or malformed `digest`, a `size` that
+   * is missing or not a non-negative integer, a missing `mediaType` (all three are REQUIRED by
+   * OCI image-spec `descriptor.md`). Absent when the descriptor is well formed.
+   */
+  problems?: string[];
 }
 
 /** @internal */
@@ -197,11 +204,45 @@ function readPlatform(value: unknown): Partial<Platform> | undefined {
   return platform;
 }
 
+/**
+ * What is wrong with a descriptor's required fields (OCI image-spec `descriptor.md`: `mediaType`,
+ * `digest` and `size` are REQUIRED; `size` is an int64 byte count). Empty when nothing is.
+ */
+function descriptorProblems(record: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (typeof record.mediaType !== 'string' || record.mediaType.trim() === '') {
+    problems.push('it has no mediaType');
+  }
+  if (record.digest === undefined || record.digest === null) {
+    problems.push('it has no digest');
+  } else if (typeof record.digest !== 'string') {
+    problems.push('its digest is not a string');
+  } else {
+    const problem = digestProblem(record.digest);
+    if (problem) problems.push(problem);
+  }
+  const size = record.size;
+  if (size === undefined || size === null) {
+    problems.push('it has no size');
+  } else if (
+    typeof size !== 'number' ||
+    !Number.isSafeInteger(size) ||
+    size < 0
+  ) {
+    problems.push(
+      `its size ${JSON.stringify(size)} is not a non-negative integer`,
+    );
+  }
+  return problems;
+}
+
 /** Reads one descriptor; undefined when the value is not an object. */
 export function readDescriptor(value: unknown): Descriptor | undefined {
   const record = asRecord(value);
   if (!record) return undefined;
   const descriptor: Descriptor = {};
+  const problems = descriptorProblems(record);
+  if (problems.length > 0) descriptor.problems = problems;
   const mediaType = normalizeMediaType(record.mediaType);
   const digest = asString(record.digest);
   const size = asNumber(record.size);
@@ -224,7 +265,9 @@ export function readDescriptor(value: unknown): Descriptor | undefined {
 
 function readDescriptors(value: unknown): Descriptor[] {
   if (!Array.isArray(value)) return [];
-  return value.map(v => readDescriptor(v) ?? {});
+  return value.map(
+    v => readDescriptor(v) ?? { problems: ['it is not a JSON object'] },
+  );
 }
 
 function kindFromMediaType(

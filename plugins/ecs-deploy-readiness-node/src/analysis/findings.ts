@@ -47,6 +47,16 @@ export const DEFAULT_SEVERITY: Readonly<Record<CheckId, Severity>> = {
   'dockerhub-unauthenticated': 'risk',
   'attestation-in-index': 'info',
   unverifiable: 'risk',
+  'malformed-descriptor': 'blocking',
+  'malformed-config': 'blocking',
+  'digest-not-found': 'blocking',
+  'platform-manifest-missing': 'blocking',
+  'image-archived': 'blocking',
+  'zstd-unsupported-runtime': 'risk',
+  'empty-index': 'blocking',
+  'encrypted-layer': 'blocking',
+  'soci-index-v1': 'risk',
+  'too-many-containers': 'blocking',
 };
 
 /** What a check knows when it creates a finding. @internal */

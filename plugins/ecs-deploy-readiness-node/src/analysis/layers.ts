@@ -31,14 +31,14 @@ export const LAYER_COMPRESSIONS: readonly LayerCompression[] = [
 /**
  * What a layer descriptor is:
  * - `image`: a filesystem changeset (tar) a runtime can unpack, including Windows foreign /
- *   non-distributable layers;
+ *   non-distributable layers, and ocicrypt layers (`…tar+gzip+encrypted`: an image layer with a
+ *   compression, encrypted; see {@link LayerInfo.encrypted});
  * - `attestation`: an in-toto statement (BuildKit provenance, SBOM attestations);
- * - `encrypted`: an ocicrypt layer (`+encrypted`), which needs keys the ECS runtimes do not have;
  * - `unknown`: anything else (signatures, chart tarballs, arbitrary artifact blobs…).
  *
  * @internal
  */
-export type LayerClass = 'image' | 'attestation' | 'encrypted' | 'unknown';
+export type LayerClass = 'image' | 'attestation' | 'unknown';
 
 /** @internal */
 export interface LayerInfo {
@@ -50,6 +50,11 @@ export interface LayerInfo {
   foreign: boolean;
   /** zstd under the Docker v2 media type `…docker.image.rootfs.diff.tar.zstd`, which no spec defines. */
   dockerZstd: boolean;
+  /**
+   * An ocicrypt layer (`+encrypted` after the compression, containers/ocicrypt): unpacking it
+   * needs containerd's imgcrypt stream processor and the private key on the host.
+   */
+  encrypted: boolean;
 }
 
 const DOCKER_LAYER_PREFIX = 'application/vnd.docker.image.rootfs.';
@@ -65,6 +70,7 @@ function dockerLayer(mediaType: string, rest: string): LayerInfo | undefined {
     compression,
     foreign: match[1] !== undefined,
     dockerZstd: compression === 'zstd',
+    encrypted: false,
   };
 }
 
@@ -73,13 +79,21 @@ function ociLayer(mediaType: string, rest: string): LayerInfo | undefined {
   if (!match) return undefined;
   const suffixes = match[2].split('+').filter(s => s.length > 0);
   const foreign = match[1] !== undefined;
-  if (suffixes.includes('encrypted')) {
-    return { mediaType, class: 'encrypted', foreign, dockerZstd: false };
-  }
-  if (suffixes.length > 1) return undefined;
-  const compression = (suffixes[0] ?? 'none') as LayerCompression;
+  // ocicrypt appends `+encrypted` to the media type of the layer it encrypts
+  // (`…tar+gzip+encrypted`, `…tar+zstd+encrypted`, `…tar+encrypted`).
+  const encrypted = suffixes[suffixes.length - 1] === 'encrypted';
+  const compressionSuffixes = encrypted ? suffixes.slice(0, -1) : suffixes;
+  if (compressionSuffixes.length > 1) return undefined;
+  const compression = (compressionSuffixes[0] ?? 'none') as LayerCompression;
   if (!LAYER_COMPRESSIONS.includes(compression)) return undefined;
-  return { mediaType, class: 'image', compression, foreign, dockerZstd: false };
+  return {
+    mediaType,
+    class: 'image',
+    compression,
+    foreign,
+    dockerZstd: false,
+    encrypted,
+  };
 }
 
 /**
@@ -101,6 +115,7 @@ export function classifyLayer(mediaType: string | undefined): LayerInfo {
       class: 'attestation',
       foreign: false,
       dockerZstd: false,
+      encrypted: false,
     };
   }
   return (
@@ -109,6 +124,7 @@ export function classifyLayer(mediaType: string | undefined): LayerInfo {
       class: 'unknown',
       foreign: false,
       dockerZstd: false,
+      encrypted: false,
     }
   );
 }

@@ -173,11 +173,33 @@ function addDays(date: Date, days: number): Date {
 }
 
 /**
+ * The date an age rule counts from (ECR lifecycle policy properties, `countType`):
+ * `sinceImagePushed` the push; `sinceImagePulled` the last recorded pull (DescribeImages
+ * `lastRecordedPullTime`), or the push when ECR recorded none; `sinceImageTransitioned` the move
+ * to the archive storage class (DescribeImages `lastArchivedAt`). Undefined when ECR did not say:
+ * such an image is not marked by the rule.
+ */
+function ageBase(
+  countType: Exclude<LifecycleRule['countType'], 'imageCountMoreThan'>,
+  image: ImageDetails,
+): Date | undefined {
+  switch (countType) {
+    case 'sinceImagePulled':
+      return image.lastRecordedPullTime ?? image.pushedAt;
+    case 'sinceImageTransitioned':
+      return image.lastArchivedAt;
+    default:
+      return image.pushedAt;
+  }
+}
+
+/**
  * Evaluates a lifecycle policy over every image of a repository the way ECR documents it:
  * rules in priority order; an image whose tags meet a rule's selection cannot be acted on by a
  * lower-priority rule (it is still counted by it); `imageCountMoreThan` keeps the newest
- * `countNumber` selected images by push time and marks the rest; `sinceImagePushed` and
- * `sinceImagePulled` (last recorded pull, or push when never pulled) mark images older than
+ * `countNumber` selected images by push time and marks the rest; `sinceImagePushed`,
+ * `sinceImagePulled` (last recorded pull, or push when never pulled) and
+ * `sinceImageTransitioned` (days in the archive, from `lastArchivedAt`) mark images older than
  * `countNumber` days. Returns the outcome per digest for the images a rule acts on now or later.
  *
  * @internal
@@ -209,12 +231,9 @@ export function evaluateLifecyclePolicy(
       newestFirst
         .slice(rule.countNumber)
         .forEach((image, i) => mark(image, now, rule.countNumber + i + 1));
-    } else if (rule.countType !== 'sinceImageTransitioned') {
+    } else {
       for (const image of selected) {
-        const base =
-          rule.countType === 'sinceImagePulled'
-            ? image.lastRecordedPullTime ?? image.pushedAt
-            : image.pushedAt;
+        const base = ageBase(rule.countType, image);
         if (base) mark(image, addDays(base, rule.countNumber));
       }
     }

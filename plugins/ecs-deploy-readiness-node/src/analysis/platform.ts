@@ -151,19 +151,49 @@ export function platformMatches(
   return w.os !== 'windows' || osVersionMatches(w.osVersion, c.osVersion);
 }
 
+/** BuildKit's annotation on index entries that refer to another entry. */
+const DOCKER_REFERENCE_TYPE = 'vnd.docker.reference.type';
+
 /**
- * True for index entries that are BuildKit attestation manifests
- * (`vnd.docker.reference.type: attestation-manifest`, platform `unknown/unknown`) or other
- * artifacts attached to the index (an `artifactType`).
+ * True for index entries that are BuildKit attestation manifests: the annotation
+ * `vnd.docker.reference.type` says `attestation-manifest` (BuildKit's `attestation` exporter
+ * writes it, with platform `unknown/unknown`). The platform alone does not make an attestation,
+ * and other reference types BuildKit writes are not attestations either (they are not images:
+ * see {@link imageEntries}).
  *
  * @internal
  */
 export function isAttestationEntry(entry: Descriptor): boolean {
+  return entry.annotations?.[DOCKER_REFERENCE_TYPE] === 'attestation-manifest';
+}
+
+/**
+ * SOCI (Seekable OCI) facts, from awslabs/soci-snapshotter (`soci/soci_index.go`) and the SOCI
+ * index manifest v2 documentation: a SOCI-enabled image is an image index holding the image
+ * manifest, annotated `com.amazon.soci.index-digest: <digest of its SOCI index>`, and the SOCI
+ * index manifest itself (`artifactType: application/vnd.amazon.soci.index.v2+json`, annotated
+ * `com.amazon.soci.image-manifest-digest`). Fargate reads the annotation to lazy-load the image.
+ * A v1 SOCI index is a separate manifest that refers to the image through `subject`.
+ *
+ * @internal
+ */
+export const SOCI = {
+  indexV1ArtifactType: 'application/vnd.amazon.soci.index.v1+json',
+  indexV2ArtifactType: 'application/vnd.amazon.soci.index.v2+json',
+  indexDigestAnnotation: 'com.amazon.soci.index-digest',
+  imageManifestDigestAnnotation: 'com.amazon.soci.image-manifest-digest',
+} as const;
+
+/**
+ * True for the SOCI index entries of a SOCI index manifest v2 (see {@link SOCI}): neither an
+ * image, nor an attestation, nor a platform.
+ *
+ * @internal
+ */
+export function isSociIndexEntry(entry: Descriptor): boolean {
   return (
-    entry.annotations?.['vnd.docker.reference.type'] ===
-      'attestation-manifest' ||
-    (entry.platform?.os === 'unknown' &&
-      entry.platform?.architecture === 'unknown')
+    entry.artifactType === SOCI.indexV2ArtifactType ||
+    entry.annotations?.[SOCI.imageManifestDigestAnnotation] !== undefined
   );
 }
 
@@ -178,14 +208,18 @@ const IMAGE_ENTRY_MEDIA_TYPES: readonly string[] = [
 ];
 
 /**
- * Index entries that are runnable images: not attestations, not artifacts.
+ * Index entries that are runnable images: well-formed descriptors (digest, size, media type) of
+ * a manifest or nested index that are not attestations, SOCI indexes, other BuildKit references
+ * (`vnd.docker.reference.type`) or artifacts (`artifactType`).
  *
  * @internal
  */
 export function imageEntries(manifests: Descriptor[]): Descriptor[] {
   return manifests.filter(
     e =>
-      !isAttestationEntry(e) &&
+      !e.problems &&
+      e.annotations?.[DOCKER_REFERENCE_TYPE] === undefined &&
+      !isSociIndexEntry(e) &&
       !e.artifactType &&
       (e.mediaType === undefined ||
         IMAGE_ENTRY_MEDIA_TYPES.includes(e.mediaType)),

@@ -56,14 +56,28 @@ export interface ImageDetails {
   digest: string;
   /** The tags that point at the image; empty when it is untagged. */
   tags: string[];
-  /** The image size in bytes, as ECR reports it (`imageSizeInBytes`). */
+  /**
+   * The image size in bytes, as ECR reports it (`imageSizeInBytes`). A summary only: it can be 0
+   * for valid schema 1 images and indexes, so no check reads it (the manifest's layers say the
+   * size).
+   */
   sizeInBytes?: number;
   /** When the image was pushed to the repository. */
   pushedAt?: Date;
   /** When ECR last recorded a pull of the image; absent when it has recorded none. */
   lastRecordedPullTime?: Date;
-  /** e.g. `ACTIVE`, `ARCHIVED`, `ACTIVATING` (ECR archive). */
+  /**
+   * ECR `imageStatus`: `ACTIVE`, `ARCHIVED` (in the archive storage class, cannot be pulled) or
+   * `ACTIVATING` (being restored, cannot be pulled yet).
+   */
   status?: string;
+  /** ECR `lastArchivedAt`: when the image last moved to the archive storage class. */
+  lastArchivedAt?: Date;
+  /**
+   * ECR `subjectManifestDigest`: set for referrers (signatures, SBOMs, attestations, v1 SOCI
+   * indexes), the digest of the image they refer to. Such an image is never one to run.
+   */
+  subjectManifestDigest?: string;
   /** Media type of the image's manifest or index. */
   manifestMediaType?: string;
   /** ECR's `artifactMediaType` of the image. */

@@ -14,7 +14,11 @@
  * limitations under the License.
  */
 
-import { parseTaskDefinition } from './taskDefinition';
+import {
+  MAX_CONTAINERS_PER_TASK_DEFINITION,
+  parseTaskDefinition,
+  taskDefinitionFindings,
+} from './taskDefinition';
 
 const registerForm = {
   family: 'web',
@@ -140,5 +144,86 @@ describe('parseTaskDefinition', () => {
     const parsed = parseTaskDefinition(value);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.reason).toMatch(reason);
+  });
+
+  it.each([
+    [
+      'a string',
+      'linux/arm64',
+      /"runtimePlatform" must be an object.*the string "linux\/arm64"/,
+    ],
+    ['an array', [], /"runtimePlatform" must be an object.*an array/],
+    ['a number', 64, /"runtimePlatform" must be an object.*number 64/],
+    [
+      'a field of the wrong type',
+      { cpuArchitecture: 64 },
+      /"runtimePlatform.cpuArchitecture" must be a string, got number 64/,
+    ],
+    [
+      'an unknown field',
+      { cpuArch: 'ARM64' },
+      /"runtimePlatform.cpuArch" is not a runtimePlatform field/,
+    ],
+    [
+      'an unknown architecture',
+      { cpuArchitecture: 'ARM' },
+      /runtimePlatform.cpuArchitecture "ARM"/,
+    ],
+    [
+      'an unknown operating system',
+      { operatingSystemFamily: 'MACOS' },
+      /runtimePlatform.operatingSystemFamily "MACOS"/,
+    ],
+    [
+      'an empty value',
+      { cpuArchitecture: '' },
+      /"runtimePlatform.cpuArchitecture" is empty/,
+    ],
+  ])(
+    'rejects a runtimePlatform that is %s, naming the field, instead of assuming linux/amd64',
+    (_name, runtimePlatform, reason) => {
+      const parsed = parseTaskDefinition({ ...registerForm, runtimePlatform });
+      expect(parsed).toMatchObject({ ok: false, field: 'runtimePlatform' });
+      expect(!parsed.ok && parsed.reason).toMatch(reason);
+    },
+  );
+
+  it('reads an absent or null runtimePlatform as the Fargate default', () => {
+    for (const runtimePlatform of [undefined, null, {}]) {
+      const parsed = parseTaskDefinition({ ...registerForm, runtimePlatform });
+      expect(parsed.ok && parsed.taskDefinition).toMatchObject({
+        platform: { os: 'linux', architecture: 'amd64' },
+        platformSource: 'default',
+      });
+    }
+  });
+});
+
+describe('taskDefinitionFindings', () => {
+  const withContainers = (n: number) => {
+    const parsed = parseTaskDefinition({
+      containerDefinitions: Array.from({ length: n }, (_, i) => ({
+        name: `c${i}`,
+        image: 'nginx:1.27',
+      })),
+    });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.taskDefinition;
+  };
+
+  it('says nothing up to the ECS limit of 10 containers', () => {
+    expect(MAX_CONTAINERS_PER_TASK_DEFINITION).toBe(10);
+    expect(taskDefinitionFindings(withContainers(10))).toEqual([]);
+  });
+
+  it('blocks a task definition with more containers than ECS registers', () => {
+    expect(taskDefinitionFindings(withContainers(11))).toEqual([
+      expect.objectContaining({
+        id: 'too-many-containers',
+        severity: 'blocking',
+        fixKey: 'too-many-containers',
+        evidence: { containers: 11, max: 10 },
+      }),
+    ]);
   });
 });

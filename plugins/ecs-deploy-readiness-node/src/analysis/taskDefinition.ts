@@ -14,9 +14,64 @@
  * limitations under the License.
  */
 
-import { Platform } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import {
+  Finding,
+  Platform,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import { createFinding } from './findings';
 import { asNumber, asRecord, asString } from './json';
 import { platformFromRuntimePlatform } from './platform';
+
+/**
+ * The most container definitions ECS registers in one task definition (a service quota that
+ * cannot be raised: "Containers per task definition", 10).
+ *
+ * @internal
+ */
+export const MAX_CONTAINERS_PER_TASK_DEFINITION = 10;
+
+const RUNTIME_PLATFORM_FIELDS = ['cpuArchitecture', 'operatingSystemFamily'];
+
+/**
+ * What is wrong with a task definition's `runtimePlatform`, if anything. ECS takes an object with
+ * two optional string fields and nothing else; anything else (a string such as "linux/arm64",
+ * a number, an unknown field) is a mistake that would otherwise be read as "no runtimePlatform"
+ * and checked silently as linux/amd64. `null` counts as absent. The values themselves are
+ * checked by `platformFromRuntimePlatform`.
+ */
+function runtimePlatformProblem(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return `"runtimePlatform" must be an object with "cpuArchitecture" and "operatingSystemFamily", got ${describeJson(
+      value,
+    )}`;
+  }
+  for (const [key, field] of Object.entries(value)) {
+    if (!RUNTIME_PLATFORM_FIELDS.includes(key)) {
+      return `"runtimePlatform.${key}" is not a runtimePlatform field (expected "cpuArchitecture" and "operatingSystemFamily")`;
+    }
+    if (field !== undefined && field !== null && typeof field !== 'string') {
+      return `"runtimePlatform.${key}" must be a string, got ${describeJson(
+        field,
+      )}`;
+    }
+    if (field === '') {
+      return `"runtimePlatform.${key}" is empty`;
+    }
+  }
+  return undefined;
+}
+
+function describeJson(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') {
+    return `the string ${JSON.stringify(
+      value.length > 40 ? `${value.slice(0, 40)}…` : value,
+    )}`;
+  }
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
 
 /**
  * One container definition, as far as image pulling is concerned.
@@ -65,7 +120,9 @@ function launchTypeOf(compatibilities: string[]): string | undefined {
 /**
  * Reads an ECS task definition in any of its JSON forms: what `aws ecs register-task-definition
  * --cli-input-json` takes, what `describe-task-definition` prints (with or without the
- * `{ "taskDefinition": … }` wrapper). Never throws; says what is wrong instead.
+ * `{ "taskDefinition": … }` wrapper). Never throws; says what is wrong instead, and which field
+ * (`field`) when one is malformed: a `runtimePlatform` that is not ECS's shape is an error, never
+ * read as "linux/amd64".
  *
  * @internal
  */
@@ -73,7 +130,7 @@ export function parseTaskDefinition(
   value: unknown,
 ):
   | { ok: true; taskDefinition: TaskDefinitionSummary }
-  | { ok: false; reason: string } {
+  | { ok: false; reason: string; field?: string } {
   const outer = asRecord(value);
   if (!outer)
     return { ok: false, reason: 'the task definition is not a JSON object' };
@@ -88,8 +145,14 @@ export function parseTaskDefinition(
   if (td.containerDefinitions.length === 0) {
     return { ok: false, reason: '"containerDefinitions" is empty' };
   }
-  const platform = platformFromRuntimePlatform(td.runtimePlatform);
-  if (!platform.ok) return { ok: false, reason: platform.reason };
+  const runtimePlatform = runtimePlatformProblem(td.runtimePlatform);
+  if (runtimePlatform) {
+    return { ok: false, reason: runtimePlatform, field: 'runtimePlatform' };
+  }
+  const platform = platformFromRuntimePlatform(td.runtimePlatform ?? undefined);
+  if (!platform.ok) {
+    return { ok: false, reason: platform.reason, field: 'runtimePlatform' };
+  }
 
   const containers: TaskDefinitionContainer[] = [];
   for (const [index, entry] of td.containerDefinitions.entries()) {
@@ -138,4 +201,25 @@ export function parseTaskDefinition(
       containers,
     },
   };
+}
+
+/**
+ * Findings about the task definition itself rather than one of its images: more container
+ * definitions than ECS registers (`too-many-containers`, blocking). The images are checked all
+ * the same.
+ *
+ * @internal
+ */
+export function taskDefinitionFindings(
+  taskDefinition: TaskDefinitionSummary,
+): Finding[] {
+  const count = taskDefinition.containers.length;
+  if (count <= MAX_CONTAINERS_PER_TASK_DEFINITION) return [];
+  return [
+    createFinding('too-many-containers', {
+      severity: 'blocking',
+      title: `The task definition has ${count} containers; ECS registers at most ${MAX_CONTAINERS_PER_TASK_DEFINITION}`,
+      evidence: { containers: count, max: MAX_CONTAINERS_PER_TASK_DEFINITION },
+    }),
+  ];
 }

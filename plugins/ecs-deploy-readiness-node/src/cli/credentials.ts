@@ -21,6 +21,7 @@ import {
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { asRecord, asString, parseJson } from '../analysis/json';
 import type { RegistryCredentials } from '../registry/auth';
+import { heldSecrets } from '../registry/secrets';
 
 /** Prefix of the environment variables that carry `username:password` for a registry host. */
 export const AUTH_ENV_PREFIX = 'ECS_READINESS_REGISTRY_AUTH_';
@@ -112,4 +113,46 @@ export function credentialsLookup(
     }
     return dockerAuths.get(host);
   };
+}
+
+/** A value as it appears inside a JSON string, when that differs from the value. */
+function jsonForm(value: string): string | undefined {
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return escaped === value ? undefined : escaped;
+}
+
+/**
+ * Registers credentials with the process's `heldSecrets`, so nothing the CLI prints repeats
+ * them: the password or token, `user:password`, its base64 (Basic), and their JSON-escaped forms
+ * (the `--json` output).
+ */
+export function holdCredentials(credentials: RegistryCredentials): void {
+  heldSecrets.addCredentials(credentials);
+  const values =
+    'token' in credentials
+      ? [credentials.token]
+      : [
+          credentials.password,
+          `${credentials.username}:${credentials.password}`,
+        ];
+  heldSecrets.add(...values.map(jsonForm));
+}
+
+/**
+ * Registers every registry credential of the environment (`ECS_READINESS_REGISTRY_TOKEN_*`,
+ * `ECS_READINESS_REGISTRY_AUTH_*`), whichever host it is for and whether or not it is used.
+ */
+export function holdEnvironmentCredentials(
+  env: Record<string, string | undefined>,
+): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!value) continue;
+    if (name.startsWith(TOKEN_ENV_PREFIX)) {
+      holdCredentials({ token: value });
+    } else if (name.startsWith(AUTH_ENV_PREFIX)) {
+      const credentials = splitUserPassword(value);
+      if (credentials) holdCredentials(credentials);
+      else heldSecrets.add(value, jsonForm(value));
+    }
+  }
 }

@@ -336,7 +336,7 @@ describe('check-image on ECR (aws-sdk-client-mock)', () => {
         f.evidence.status,
       ]),
     ).toEqual([
-      ['deployed-digest-missing', archived, 'ARCHIVED'],
+      ['image-archived', archived, 'ARCHIVED'],
       ['deployed-digest-missing', deleted, undefined],
     ]);
   });
@@ -381,17 +381,15 @@ describe('check-image on ECR (aws-sdk-client-mock)', () => {
     });
   });
 
-  it('reports a 0-byte image and an unavailable layer', async () => {
+  it("reports an unavailable layer, and does not take ECR's 0-byte size for an empty image", async () => {
     repositories.web.mutability = 'IMMUTABLE';
     repositories.web.details[0].imageSizeInBytes = 0;
     const layerDigest = index.children[0].manifest.json.layers[0].digest;
     repositories.web.unavailableLayers = [layerDigest];
     const { code, json } = await checkImage(`${HOST}/web:1.4.2`);
     expect(code).toBe(1);
-    expect(ids(json)).toEqual([
-      'missing-blob:blocking',
-      'empty-image:blocking',
-    ]);
+    // The size comes from the manifest's layers, not from ECR's summary.
+    expect(ids(json)).toEqual(['missing-blob:blocking']);
     expect(json.findings[0].evidence.missing).toEqual([layerDigest]);
   });
 });

@@ -99,7 +99,7 @@ describe('CLI', () => {
       'risk',
     ]);
     expect(strict.code).toBe(1);
-    expect(strict.stdout).toMatch(/risk\s+zstd-docker-media-type/);
+    expect(strict.stdout).toMatch(/risk\s+zstd-unsupported-runtime/);
   });
 
   it.each([

@@ -26,10 +26,11 @@ import {
   positiveIntegerOption,
 } from './commands/options';
 import { runPinDigests } from './commands/pinDigests';
-import { CliIo, InputError, processIo } from './io';
+import { holdEnvironmentCredentials } from './credentials';
+import { CliIo, InputError, guardedIo, processIo } from './io';
 import type { ImageInspector } from '../inspect';
 import { FailOn, Painter } from './output';
-import { RegistryCliOptions, createCliInspector } from './registry';
+import type { RegistryCliOptions } from './registry';
 
 export type { CliIo } from './io';
 
@@ -37,6 +38,62 @@ const collect = (value: string, previous: string[] = []) => [
   ...previous,
   value,
 ];
+
+/**
+ * Standard input for `classify -`: the stream itself when the I/O has one, so each line is
+ * answered as it arrives; it ends early when standard output closes (nobody reads the answers).
+ */
+function classifyInput(io: CliIo): NodeJS.ReadableStream {
+  const stream = io.stdinStream?.();
+  const closed = io.outputClosed;
+  if (!stream) {
+    return Readable.from(
+      (async function* all() {
+        yield await io.readStdin();
+      })(),
+    );
+  }
+  if (!closed) return stream;
+  return Readable.from(
+    (async function* untilOutputCloses() {
+      if (closed.aborted) return;
+      const chunks = stream[Symbol.asyncIterator]();
+      const outputGone = new Promise<IteratorResult<unknown>>(resolve =>
+        closed.addEventListener(
+          'abort',
+          () => resolve({ done: true, value: undefined }),
+          { once: true },
+        ),
+      );
+      try {
+        for (;;) {
+          const next = await Promise.race([chunks.next(), outputGone]);
+          if (next.done) return;
+          yield next.value;
+        }
+      } finally {
+        if (closed.aborted) {
+          (stream as NodeJS.ReadableStream & { destroy?(): void }).destroy?.();
+        }
+      }
+    })(),
+    { objectMode: false },
+  );
+}
+
+/**
+ * The registry side of the CLI, loaded when a command reaches registries rather than at start-up
+ * (`analyze`, `classify` and `--help` never need the registry clients). Compiled (the bundle,
+ * the built package) it is a dynamic import; from the TypeScript sources (tests, the bin in a
+ * checkout) a require, which their CommonJS transform supports where `import()` is not.
+ */
+function loadRegistryModule(): Promise<typeof import('./registry')> {
+  if (__filename.endsWith('.ts')) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return Promise.resolve(require('./registry'));
+  }
+  return import('./registry');
+}
 
 function writableTo(write: (text: string) => void): Writable {
   return new Writable({
@@ -52,6 +109,7 @@ async function withInspector(
   io: CliIo,
   run: (inspector: ImageInspector) => Promise<number>,
 ): Promise<number> {
+  const { createCliInspector } = await loadRegistryModule();
   const { inspector, close } = await createCliInspector(options, io);
   try {
     return await run(inspector);
@@ -89,6 +147,15 @@ function registryOptions(command: Command): Command {
       '--timeout <ms>',
       'time limit for one registry request, in milliseconds',
       v => positiveIntegerOption('--timeout', v),
+    )
+    .option(
+      '--deadline <ms>',
+      'time limit for the whole inspection of one image, in milliseconds',
+      v => positiveIntegerOption('--deadline', v),
+    )
+    .option(
+      '--cache-dir <dir>',
+      'keep manifests and configs (by digest) in this directory across runs',
     );
 }
 
@@ -112,11 +179,14 @@ function outputOptions(command: Command): Command {
  */
 export async function main(
   argv: string[] = process.argv.slice(2),
-  io: CliIo = processIo(),
+  rawIo: CliIo = processIo(),
 ): Promise<number> {
   const painter = new Painter(
-    io.isTTY && !io.env.NO_COLOR && io.env.TERM !== 'dumb',
+    rawIo.isTTY && !rawIo.env.NO_COLOR && rawIo.env.TERM !== 'dumb',
   );
+  // Everything printed from here on is redacted and escaped, whatever its source.
+  const io = guardedIo(rawIo, text => painter.finish(text));
+  holdEnvironmentCredentials(io.env);
   let exitCode = 0;
 
   const program = new Command('ecs-deploy-readiness')
@@ -234,15 +304,12 @@ export async function main(
     .option('--json', 'print one JSON object per message for machines')
     .action(
       async (message: string | undefined, options: { json?: boolean }) => {
+        const json = Boolean(options.json);
         exitCode = await runClassify({
           message,
-          json: Boolean(options.json),
-          stdin: Readable.from(
-            (async function* stdin() {
-              yield await io.readStdin();
-            })(),
-          ),
-          stdout: writableTo(io.stdout),
+          json,
+          stdin: classifyInput(io),
+          stdout: writableTo(text => io.stdout(text, json ? 'json' : 'text')),
           stderr: writableTo(io.stderr),
         });
       },

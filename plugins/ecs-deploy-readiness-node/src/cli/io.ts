@@ -16,6 +16,16 @@
 
 import { readFile, writeFile } from 'fs/promises';
 import { resolve } from 'path';
+import { heldSecrets } from '../registry/secrets';
+import { escapeControlJson, escapeControlText } from './sanitize';
+
+/**
+ * How a write to standard output is written: `text` for people (control characters shown as
+ * escapes), `json` for machines (DEL, C1 and bidi controls as `\uXXXX`, the rest as given).
+ *
+ * @public
+ */
+export type CliOutputFormat = 'text' | 'json';
 
 /**
  * Everything the CLI touches outside itself, so tests run it in-process.
@@ -23,12 +33,25 @@ import { resolve } from 'path';
  * @public
  */
 export interface CliIo {
-  /** Writes `text` to standard output as is (no newline is added). */
-  stdout(text: string): void;
+  /**
+   * Writes `text` to standard output as is (no newline is added). The CLI has already redacted
+   * and escaped it; `format` says which escaping it got.
+   */
+  stdout(text: string, format?: CliOutputFormat): void;
   /** Writes `text` to standard error as is (no newline is added). */
   stderr(text: string): void;
   /** Reads all of standard input (for `-` arguments). */
   readStdin(): Promise<string>;
+  /**
+   * Standard input as a stream, for commands that answer each line as it arrives
+   * (`classify -`). Without it they read all of `readStdin` first.
+   */
+  stdinStream?(): NodeJS.ReadableStream;
+  /**
+   * Aborted when standard output has no reader any more (a closed pipe, as with `| head`):
+   * commands that could go on producing output stop.
+   */
+  outputClosed?: AbortSignal;
   /** Reads a UTF-8 text file; a relative path is resolved against the working directory. */
   readFile(path: string): Promise<string>;
   /** Writes a UTF-8 text file, replacing it; a relative path is resolved as for `readFile`. */
@@ -47,12 +70,37 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The process's streams, files and environment. */
+/**
+ * A write function for a process stream that a closed reader cannot crash: the first error
+ * (EPIPE when the reader of a pipe has gone) closes it quietly, and later writes are dropped.
+ */
+function closableWriter(
+  stream: NodeJS.WriteStream,
+  onClosed: () => void,
+): (text: string) => void {
+  let open = true;
+  stream.on('error', () => {
+    open = false;
+    onClosed();
+  });
+  return text => {
+    if (open && !stream.destroyed) stream.write(text);
+  };
+}
+
+/**
+ * The process's streams, files and environment. A closed standard output or error (`| head`)
+ * is not an error: output to it is dropped, `outputClosed` is aborted, and the command ends
+ * with the exit code of its verdict.
+ */
 export function processIo(): CliIo {
+  const closed = new AbortController();
   return {
-    stdout: text => process.stdout.write(text),
-    stderr: text => process.stderr.write(text),
+    stdout: closableWriter(process.stdout, () => closed.abort()),
+    stderr: closableWriter(process.stderr, () => {}),
     readStdin: () => readAll(process.stdin),
+    stdinStream: () => process.stdin,
+    outputClosed: closed.signal,
     readFile: path => readFile(resolve(path), 'utf8'),
     writeFile: (path, content) => writeFile(resolve(path), content, 'utf8'),
     env: process.env,
@@ -87,4 +135,34 @@ export async function readInput(
         : `cannot read ${what} file ${path}: ${(error as Error).message}`,
     );
   }
+}
+
+/** Every credential this process holds, and every credential-shaped value, out of `text`. */
+export function redactOutput(text: string): string {
+  return heldSecrets.redact(text);
+}
+
+/**
+ * The one place the CLI's output leaves: every write, to either stream, has the credentials the
+ * process holds redacted (whatever the text came from: a registry's error, a file, an argument)
+ * and its control characters escaped (`finishText` then turns the painter's colour marks into
+ * colour).
+ */
+export function guardedIo(
+  io: CliIo,
+  finishText: (text: string) => string = text => text,
+): CliIo {
+  const text = (value: string) =>
+    finishText(escapeControlText(redactOutput(value)));
+  return {
+    ...io,
+    stdout: (value, format = 'text') =>
+      io.stdout(
+        format === 'json'
+          ? escapeControlJson(redactOutput(value))
+          : text(value),
+        format,
+      ),
+    stderr: value => io.stderr(text(value)),
+  };
 }

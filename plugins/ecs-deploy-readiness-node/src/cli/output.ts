@@ -72,35 +72,70 @@ export function imageInspectionJson(result: ImageInspection) {
   return { ...result, findings: findingsForJson(result.findings) };
 }
 
-/** A task definition inspection for the JSON output, each finding with its rendered fix. */
+/** How many findings of each severity. */
+export function severityCounts(
+  findings: readonly Finding[],
+): Record<Severity, number> {
+  const counts: Record<Severity, number> = { blocking: 0, risk: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity] += 1;
+  return counts;
+}
+
+/**
+ * A task definition inspection for the JSON output. Every finding is printed once, in the
+ * top-level `findings` (each with its `container`, none for findings about the task definition
+ * itself, and its rendered fix); a container's `inspection` keeps its status, digests and facts
+ * but not its findings again, and `summary` counts them.
+ */
 export function taskDefinitionInspectionJson(result: TaskDefinitionInspection) {
+  const { findings, containers, ...rest } = result;
   return {
-    ...result,
-    containers: result.containers.map(c =>
-      c.inspection
-        ? { ...c, inspection: imageInspectionJson(c.inspection) }
-        : c,
-    ),
-    findings: findingsForJson(result.findings),
+    ...rest,
+    summary: { containers: containers.length, ...severityCounts(findings) },
+    containers: containers.map(c => {
+      if (!c.inspection) return c;
+      const { findings: _printedAtTheTop, ...inspection } = c.inspection;
+      return { ...c, inspection };
+    }),
+    findings: findingsForJson(findings),
   };
 }
 
-const ANSI: Record<string, string> = {
-  red: '\u001b[31m',
-  yellow: '\u001b[33m',
-  green: '\u001b[32m',
-  blue: '\u001b[34m',
-  magenta: '\u001b[35m',
-  bold: '\u001b[1m',
-  dim: '\u001b[2m',
-};
+const ANSI = {
+  red: 31,
+  yellow: 33,
+  green: 32,
+  blue: 34,
+  magenta: 35,
+  bold: 1,
+  dim: 2,
+} as const;
 
-/** Paints text, or leaves it plain when colour is off (not a terminal, or NO_COLOR). */
+/**
+ * Paints text, or leaves it plain when colour is off (not a terminal, or NO_COLOR).
+ *
+ * It paints with marks (private-use characters and a random key of this run) rather than escape
+ * sequences, so that the output guard can escape every control character a registry or a file
+ * put in the text and still colour what the CLI itself painted: `finish` turns the marks into
+ * colour at the very end, and text cannot forge a mark without the key.
+ */
 export class Painter {
+  private readonly mark = `\ue000${Math.random().toString(36).slice(2, 10)}`;
+  private readonly marks = new RegExp(`${this.mark}(\\d+)\ue001`, 'g');
+
   constructor(readonly enabled: boolean) {}
 
   paint(style: keyof typeof ANSI, text: string): string {
-    return this.enabled ? `${ANSI[style]}${text}\u001b[0m` : text;
+    return this.enabled
+      ? `${this.mark}${ANSI[style]}\ue001${text}${this.mark}0\ue001`
+      : text;
+  }
+
+  /** Text as it goes to the terminal: the painter's marks as colour sequences. */
+  finish(text: string): string {
+    return this.enabled
+      ? text.replace(this.marks, (_m, code: string) => `\u001b[${code}m`)
+      : text;
   }
 
   severity(severity: Severity, text: string = severity): string {

@@ -14,10 +14,16 @@
  * limitations under the License.
  */
 
-import { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { ImageInspector } from '../inspect';
-import { DefaultRegistryClientProvider } from '../registry';
-import { credentialsLookup, parseDockerConfig } from './credentials';
+import type { DocumentCache, ImageInspectorOptions } from '../inspect';
+import * as documentCaches from '../inspect/documentCache';
+import { DefaultRegistryClientProvider } from '../registry/DefaultRegistryClientProvider';
+import {
+  credentialsLookup,
+  holdCredentials,
+  parseDockerConfig,
+} from './credentials';
 import { CliIo, InputError, readInput } from './io';
 
 /** Registry options shared by the commands that reach registries. */
@@ -28,6 +34,40 @@ export interface RegistryCliOptions {
   dockerConfig?: string;
   concurrency?: number;
   timeout?: number;
+  /** A directory for a persistent document cache (manifests and configs by digest). */
+  cacheDir?: string;
+  /** Time limit for one whole inspection, in milliseconds. */
+  deadline?: number;
+}
+
+/**
+ * The AWS SDK's ECR client class, loaded when an ECR image is first checked: the SDK takes
+ * longer to load than the rest of the CLI, and most runs (`analyze`, `classify`, other
+ * registries) never need it.
+ */
+function loadEcrClient(): typeof ECRClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (
+    require('@aws-sdk/client-ecr') as typeof import('@aws-sdk/client-ecr')
+  ).ECRClient;
+}
+
+/**
+ * The persistent document cache of `--cache-dir`: the engine's `FileDocumentCache`
+ * (`new FileDocumentCache({ directory })`), looked up by name so that this file builds before it
+ * exists.
+ */
+function fileDocumentCache(directory: string): DocumentCache {
+  const FileDocumentCache = (documentCaches as Record<string, unknown>)
+    .FileDocumentCache as
+    | (new (options: { directory: string }) => DocumentCache)
+    | undefined;
+  if (!FileDocumentCache) {
+    throw new InputError(
+      '--cache-dir: this build has no persistent document cache',
+    );
+  }
+  return new FileDocumentCache({ directory });
 }
 
 function parseUrl(value: string, option: string): URL {
@@ -87,8 +127,13 @@ export async function createCliInspector(
     if (!parsed.ok)
       throw new InputError(`${options.dockerConfig}: ${parsed.reason}`);
     dockerAuths = parsed.auths;
+    for (const credentials of dockerAuths.values())
+      holdCredentials(credentials);
   }
 
+  const documentCache = options.cacheDir
+    ? fileDocumentCache(options.cacheDir)
+    : undefined;
   const provider = new DefaultRegistryClientProvider({
     insecureRegistries: trusted,
     allowedPrivateRegistries: trusted,
@@ -96,7 +141,7 @@ export async function createCliInspector(
     credentialsFor: credentialsLookup(io.env, dockerAuths),
     timeouts: options.timeout ? { requestMs: options.timeout } : undefined,
     ecrClientFactory: (region, _registryId, ecr) =>
-      new ECRClient(
+      new (loadEcrClient())(
         endpointUrl
           ? { region, endpoint: endpointUrl }
           : {
@@ -106,9 +151,15 @@ export async function createCliInspector(
             },
       ),
   });
-  const inspector = ImageInspector.create({
+  // `inspectionDeadlineMs` is the engine's time limit for one inspection.
+  const inspectorOptions: ImageInspectorOptions & {
+    inspectionDeadlineMs?: number;
+  } = {
     registryClientProvider: provider,
     concurrency: options.concurrency,
-  });
+    ...(documentCache && { documentCache }),
+    ...(options.deadline && { inspectionDeadlineMs: options.deadline }),
+  };
+  const inspector = ImageInspector.create(inspectorOptions);
   return { inspector, close: () => provider.close() };
 }

@@ -135,7 +135,7 @@ describe.each(wirings.map(([name, wire], i) => [name, wire, i] as const))(
         image: `${image}:v1@${oldDigest}`,
       });
       expect(result.status).toBe('blocked');
-      expect(ids(result.findings)).toEqual(['tag-not-found:blocking']);
+      expect(ids(result.findings)).toEqual(['digest-not-found:blocking']);
       expect(result.findings[0].title).toBe(
         `Digest ${oldDigest.slice(0, 19)}… not found in ${image}`,
       );

@@ -159,7 +159,7 @@ describe('ImageInspector.inspectImage', () => {
     });
   });
 
-  it('reports a missing platform manifest of an index as missing-blob', async () => {
+  it('reports a missing platform manifest of an index as platform-manifest-missing', async () => {
     const registry = new FakeRegistryClient('registry.example.com');
     const index = multiArch(['amd64'], false);
     const digest = registry.push('app', index);
@@ -167,7 +167,9 @@ describe('ImageInspector.inspectImage', () => {
     const result = await setup(registry).inspectImage({
       image: `registry.example.com/app@${digest}`,
     });
-    expect(summary(result.findings)).toEqual(['missing-blob:blocking']);
+    expect(summary(result.findings)).toEqual([
+      'platform-manifest-missing:blocking',
+    ]);
   });
 
   it('turns registry answers into findings: unknown tag, unknown repository', async () => {
@@ -340,7 +342,7 @@ describe('ImageInspector.inspectImage', () => {
       expect(registry.calls.manifestExists).toBe(2);
       expect(registry.calls.getManifest).toBe(2);
       expect(summary(gone.findings)).toEqual([
-        'tag-not-found:blocking',
+        'digest-not-found:blocking',
         'deployed-digest-missing:blocking',
       ]);
       expect(gone.findings[0].title).toBe(
@@ -454,7 +456,7 @@ describe('ImageInspector.inspectImage', () => {
       expect(
         result.findings.map(f => [f.id, f.evidence.digest, f.evidence.status]),
       ).toEqual([
-        ['deployed-digest-missing', archived, 'ARCHIVED'],
+        ['image-archived', archived, 'ARCHIVED'],
         ['deployed-digest-missing', deleted, undefined],
       ]);
       expect(result.findings[0].title).toMatch(/archived/);
@@ -546,15 +548,17 @@ describe('ImageInspector.inspectImage', () => {
       expect(registry.calls.listImages).toBe(1);
     });
 
-    it('reports an image ECR says is 0 bytes as empty', async () => {
+    it('does not call an index empty because ECR says it is 0 bytes (the size comes from the layers)', async () => {
       const registry = ecr({ repositoryInfo: { tagMutability: 'IMMUTABLE' } });
       const digest = registry.push('web', multiArch(['amd64'], false), 'v1');
       registry.images = [{ digest, tags: ['v1'], sizeInBytes: 0 }];
       const result = await setup(registry).inspectImage({
         image: `${ECR}/web:v1`,
       });
-      expect(summary(result.findings)).toEqual(['empty-image:blocking']);
+      expect(summary(result.findings)).toEqual([]);
+      expect(result.status).toBe('ready');
       expect(result.facts.registryImage).toMatchObject({ sizeInBytes: 0 });
+      expect(result.facts.manifest?.sizeInBytes).toBeGreaterThan(0);
     });
 
     it('reports an artifact behind a tag as not-an-image', async () => {

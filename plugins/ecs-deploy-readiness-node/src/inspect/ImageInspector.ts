@@ -53,7 +53,7 @@ import {
   checkTagMutability,
 } from './registryChecks';
 import { findingForRegistryError } from './registryFindings';
-import { RegistryReader } from './registryReader';
+import { HostGivenUpError, RegistryReader } from './registryReader';
 import { DocumentSource, Resolution, resolveImage } from './resolve';
 import {
   Clock,
@@ -67,6 +67,14 @@ import {
 } from './types';
 
 const DEFAULT_CONCURRENCY = 8;
+/** Default of {@link ImageInspectorOptions.inspectionDeadlineMs}: two minutes. */
+const DEFAULT_INSPECTION_DEADLINE_MS = 120_000;
+
+/** The time limit of one `inspectImage` or `inspectTaskDefinition` call. */
+interface Deadline {
+  signal: AbortSignal;
+  ms: number;
+}
 
 /** An image resolved and checked for one platform: what does not depend on the caller. */
 interface ImageState {
@@ -99,6 +107,7 @@ export class ImageInspector {
   private readonly memo: AuditMemo;
   private readonly clock: Clock;
   private readonly parseOptions: ParseImageReferenceOptions;
+  private readonly deadlineMs: number;
 
   /** Creates an inspector with its own audit memo and concurrency limit. */
   static create(options: ImageInspectorOptions): ImageInspector {
@@ -112,7 +121,15 @@ export class ImageInspector {
       this.memo,
       new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY),
       options.documentCache ?? new InMemoryDocumentCache(),
+      { maxHostTimeouts: options.maxHostTimeouts },
     );
+    this.deadlineMs =
+      options.inspectionDeadlineMs ?? DEFAULT_INSPECTION_DEADLINE_MS;
+    if (!(this.deadlineMs > 0)) {
+      throw new RangeError(
+        `inspectionDeadlineMs must be positive, got ${options.inspectionDeadlineMs}`,
+      );
+    }
     this.clock = options.clock ?? { now: () => new Date() };
     this.parseOptions = {
       pullThroughCachePrefixes: options.pullThroughCachePrefixes,
@@ -120,30 +137,82 @@ export class ImageInspector {
   }
 
   /**
-   * Inspects one image for one platform.
+   * Inspects one image for one platform, within the inspection deadline: what is not done by
+   * then is `unverifiable`, and says so.
    */
   async inspectImage(request: InspectImageRequest): Promise<ImageInspection> {
     const platform = requestPlatform(request.platform);
-    const facts: InspectionFacts = { platform: describePlatform(platform) };
+    return this.withDeadline(deadline =>
+      this.inspectWithin(request, platform, deadline),
+    );
+  }
+
+  /** Runs `work` under a deadline of `inspectionDeadlineMs`, cleared when it ends. */
+  private async withDeadline<T>(
+    work: (deadline: Deadline) => Promise<T>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.deadlineMs);
     try {
-      throwIfAborted(request.signal);
-      return await this.inspect(request, platform, facts);
+      return await work({ signal: controller.signal, ms: this.deadlineMs });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async inspectWithin(
+    request: InspectImageRequest,
+    platform: Platform,
+    deadline: Deadline,
+  ): Promise<ImageInspection> {
+    const facts: InspectionFacts = { platform: describePlatform(platform) };
+    const caller = request.signal;
+    // What the inspection concluded so far, kept when the deadline stops it.
+    const found: Finding[] = [];
+    try {
+      throwIfAborted(caller);
+      const signal = caller
+        ? AbortSignal.any([caller, deadline.signal])
+        : deadline.signal;
+      return await this.inspect({ ...request, signal }, platform, facts, found);
     } catch (error) {
-      if (isCanceled(error)) {
+      if (!isCanceled(error)) throw error;
+      if (caller?.aborted || !deadline.signal.aborted) {
         return canceledResult(request.image, facts);
       }
-      throw error;
+      return result(request.image, facts, [
+        ...found,
+        createFinding('unverifiable', {
+          title: `Could not finish verifying ${request.image}: the inspection deadline of ${deadline.ms} ms was reached`,
+          evidence: {
+            stage: 'deadline',
+            reason: `inspection deadline of ${deadline.ms} ms reached`,
+            deadlineMs: deadline.ms,
+          },
+          vars: { image: request.image },
+        }),
+      ]);
     }
   }
 
   /**
    * Inspects every container of a task definition (any JSON form ECS accepts or prints) for the
-   * task's platform and launch type. Never throws: an unreadable task definition gives an
-   * `unverifiable` result with `error` set.
+   * task's platform and launch type, all within one inspection deadline. Never throws: an
+   * unreadable task definition gives an `unverifiable` result with `error` set.
    */
   async inspectTaskDefinition(
     taskDefinition: unknown,
     options: InspectTaskDefinitionOptions = {},
+  ): Promise<TaskDefinitionInspection> {
+    return this.withDeadline(deadline =>
+      this.inspectTaskDefinitionWithin(taskDefinition, options, deadline),
+    );
+  }
+
+  private async inspectTaskDefinitionWithin(
+    taskDefinition: unknown,
+    options: InspectTaskDefinitionOptions,
+    deadline: Deadline,
   ): Promise<TaskDefinitionInspection> {
     const parsed = parseTaskDefinition(taskDefinition);
     if (!parsed.ok) {
@@ -174,15 +243,20 @@ export class ImageInspector {
             findings: [{ ...finding, container: container.name }],
           };
         }
-        const inspection = await this.inspectImage({
-          image: container.image,
-          platform: td.platform,
-          launchType: td.launchType,
-          hasRepositoryCredentials: container.hasRepositoryCredentials,
-          versionConsistency: container.versionConsistency,
-          deployedDigests: options.deployedDigestsByContainer?.[container.name],
-          signal: options.signal,
-        });
+        const inspection = await this.inspectWithin(
+          {
+            image: container.image,
+            platform: td.platform,
+            launchType: td.launchType,
+            hasRepositoryCredentials: container.hasRepositoryCredentials,
+            versionConsistency: container.versionConsistency,
+            deployedDigests:
+              options.deployedDigestsByContainer?.[container.name],
+            signal: options.signal,
+          },
+          td.platform,
+          deadline,
+        );
         return {
           name: container.name,
           image: container.image,
@@ -267,10 +341,12 @@ export class ImageInspector {
     };
   }
 
+  /** `found` collects the findings as they are made, for a result cut short by the deadline. */
   private async inspect(
     request: InspectImageRequest,
     platform: Platform,
     facts: InspectionFacts,
+    found: Finding[],
   ): Promise<ImageInspection> {
     const { signal } = request;
     const parsed = parseImageReference(request.image, this.parseOptions);
@@ -290,6 +366,10 @@ export class ImageInspector {
     const vars = varsFor(ref, platform, request.launchType);
     const client = this.clientFor(ref, vars);
     if (!client.ok) return result(ref.original, facts, [client.finding]);
+    const timeouts = this.reader.givenUp(client.value.registry);
+    if (timeouts !== undefined) {
+      return result(ref.original, facts, [hostGivenUp(ref, vars, timeouts)]);
+    }
 
     const state = await this.memo.get(
       [
@@ -324,7 +404,8 @@ export class ImageInspector {
       },
       signal,
     };
-    const findings = [...state.findings];
+    const findings = found;
+    findings.push(...state.findings);
     if (ref.kind === 'dockerhub' && !request.hasRepositoryCredentials) {
       findings.push(
         createFinding('dockerhub-unauthenticated', {
@@ -411,11 +492,13 @@ export class ImageInspector {
       ctx,
       signal: ctx.signal,
       readFailure: (error, stage, digest) =>
-        findingForRegistryError(error, stage, {
-          reference: ref,
-          vars: ctx.vars ?? {},
-          digest: digest ?? (stage === 'manifest' ? ref.digest : undefined),
-        }),
+        error instanceof HostGivenUpError
+          ? hostGivenUp(ref, ctx.vars ?? {}, error.timeouts)
+          : findingForRegistryError(error, stage, {
+              reference: ref,
+              vars: ctx.vars ?? {},
+              digest: digest ?? (stage === 'manifest' ? ref.digest : undefined),
+            }),
     });
     const checked = checkResolvedImage(resolution.image, {
       ...ctx,
@@ -436,6 +519,8 @@ export class ImageInspector {
   ): DocumentSource {
     const { reader } = this;
     const repository = ref.repository;
+    // Configs this resolution fetched from the registry: their existence needs no other request.
+    const fetched = new Set<string>();
     return {
       top: signal =>
         ref.digest
@@ -448,10 +533,18 @@ export class ImageInspector {
             ),
       manifest: (digest, signal) =>
         reader.manifestByDigest(client, repository, digest, signal),
-      config: (digest, signal) =>
-        reader.blob(client, repository, digest, signal),
-      blobsExist: (digests, signal) =>
-        reader.blobsExist(client, repository, digests, signal),
+      config: async (digest, signal) => {
+        const blob = await reader.blob(client, repository, digest, signal);
+        if (blob.fromRegistry) fetched.add(digest);
+        return blob.bytes;
+      },
+      blobsExist: (question, signal) =>
+        reader.verifyBlobs(
+          client,
+          repository,
+          { ...question, present: fetched },
+          signal,
+        ),
     };
   }
 
@@ -517,6 +610,27 @@ function varsFor(
     platform: formatPlatform(platform),
     ...(launchType ? { launchType } : {}),
   };
+}
+
+/** The finding for an image whose registry host this inspector no longer asks. */
+function hostGivenUp(
+  ref: ImageReference,
+  vars: FixVars,
+  timeouts: number,
+): Finding {
+  const reason = `${ref.registry} timed out ${timeouts} times in this run; it is not asked again`;
+  return createFinding('unverifiable', {
+    title: `Could not verify ${ref.original}: ${reason}`,
+    evidence: {
+      registry: ref.registry,
+      repository: ref.repository,
+      stage: 'registry',
+      errorKind: 'timeout',
+      timeouts,
+      reason,
+    },
+    vars,
+  });
 }
 
 function invalidReference(image: string, reason: string): Finding {

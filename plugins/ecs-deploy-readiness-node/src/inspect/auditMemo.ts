@@ -92,6 +92,16 @@ export class AuditMemo {
     return entry.work.wait(signal) as Promise<T>;
   }
 
+  /**
+   * Records an answer learnt on the way (a manifest fetched by digest exists), unless one is held
+   * or in flight for `key` already.
+   */
+  remember(key: string, value: unknown): void {
+    const entry = this.entries.get(key);
+    if (entry && !entry.work.abandoned) return;
+    this.start(key, async () => value, true);
+  }
+
   private start(
     key: string,
     compute: (signal: AbortSignal) => Promise<unknown>,

@@ -29,7 +29,7 @@ export type {
   InspectionStatus,
   TaskDefinitionInspection,
 } from './types';
-export { InMemoryDocumentCache } from './documentCache';
-export type { DocumentCache } from './documentCache';
+export { FileDocumentCache, InMemoryDocumentCache } from './documentCache';
+export type { DocumentCache, FileDocumentCacheOptions } from './documentCache';
 export { analyzeDocuments } from './analyzeOffline';
 export type { AnalysisReport, AnalyzeDocumentsInput } from './analyzeOffline';

@@ -15,17 +15,23 @@
  */
 
 import { canceledError } from '../registry/concurrency';
+import type { RequestSlots } from '../registry/types';
 import { throwIfAborted } from './cancel';
 
 /**
  * Runs at most `limit` tasks at a time; the others wait in arrival order. A waiting task whose
  * signal fires leaves the queue at once and rejects as canceled.
+ *
+ * The inspector's concurrency: given to every registry call as its `requestSlots`, each request
+ * the call sends (every HTTP request, every AWS API call) takes one slot, so `limit` is the
+ * number of requests in flight to registries. A task must not wait for another slot while it
+ * holds one (the registry clients never do).
  */
-export class Limiter {
+export class Limiter implements RequestSlots {
   private active = 0;
   private readonly waiting: Array<{ start: () => void }> = [];
 
-  constructor(private readonly limit: number) {
+  constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) {
       throw new RangeError(
         `concurrency must be a positive integer, got ${limit}`,

@@ -31,6 +31,8 @@ import {
   buildIndex,
   buildMultiPlatformIndex,
   buildSchema1,
+  buildSociIndex,
+  buildSociV2Index,
   flatten,
   manifestOf,
 } from 'ecs-sandbox/images';
@@ -61,6 +63,23 @@ function configAsManifest(): BuiltArtifact {
     blobs: [],
     children: [],
   };
+}
+
+/** The image with its manifest JSON changed (same blobs): a hand-edited or broken push. */
+function edited(
+  artifact: BuiltArtifact,
+  change: (json: Record<string, any>) => void,
+): BuiltArtifact {
+  const json = JSON.parse(JSON.stringify(artifact.manifest.json));
+  change(json);
+  return { ...artifact, manifest: manifestOf(json) };
+}
+
+/** An index over one image whose entry is changed. */
+function indexWithEntry(change: (entry: Record<string, any>) => void) {
+  const child = image();
+  const index = buildIndex([{ artifact: child, platform: AMD64 }]);
+  return edited(index, json => change(json.manifests[0]));
 }
 
 const CASES: Array<[string, () => BuiltArtifact, string?]> = [
@@ -136,6 +155,93 @@ const CASES: Array<[string, () => BuiltArtifact, string?]> = [
       return { manifest: index, blobs: child.blobs, children: [child] };
     },
   ],
+  // Issue 9: malformed descriptors block on both paths, with one id.
+  [
+    'a layer with a malformed digest',
+    () =>
+      edited(image(), json => {
+        json.layers[0].digest = 'sha256:1234';
+      }),
+  ],
+  [
+    'a config with a negative size',
+    () =>
+      edited(image(), json => {
+        json.config.size = -1;
+      }),
+  ],
+  [
+    'a layer with a size that is not an integer',
+    () =>
+      edited(image(), json => {
+        json.layers[0].size = 10.5;
+      }),
+  ],
+  [
+    'an index entry without a media type',
+    () =>
+      indexWithEntry(entry => {
+        delete entry.mediaType;
+      }),
+  ],
+  [
+    'an index entry with a malformed digest',
+    () =>
+      indexWithEntry(entry => {
+        entry.digest = 'md5:abc';
+      }),
+  ],
+  ['an empty index', () => buildIndex([])],
+  [
+    'ocicrypt layers',
+    () =>
+      edited(image('amd64', [layer('a'), layer('b')]), json => {
+        json.layers[1].mediaType += '+encrypted';
+      }),
+  ],
+  [
+    'a SOCI-enabled image (SOCI index manifest v2)',
+    () =>
+      buildSociV2Index([
+        { platform: AMD64, image: image() },
+        {
+          platform: { os: 'linux', architecture: 'arm64' },
+          image: image('arm64'),
+        },
+      ]),
+  ],
+  [
+    'a v1 SOCI index (it refers to the image as its subject)',
+    () => buildSociIndex(image(), 'v1'),
+  ],
+  [
+    'a signature with a subject and image-shaped layers',
+    () =>
+      edited(image(), json => {
+        json.subject = {
+          mediaType: MEDIA_TYPES.ociManifest,
+          digest: image('arm64').manifest.digest,
+          size: 1,
+        };
+      }),
+  ],
+  [
+    'an index whose only other entry has another BuildKit reference type',
+    () => {
+      const index = buildIndex([
+        {
+          artifact: image('arm64'),
+          platform: { os: 'linux', architecture: 'arm64' },
+        },
+        {
+          artifact: image(),
+          platform: AMD64,
+          annotations: { 'vnd.docker.reference.type': 'other-reference' },
+        },
+      ]);
+      return index;
+    },
+  ],
 ];
 
 const comparable = (findings: readonly Finding[]) =>
@@ -193,5 +299,76 @@ describe('online inspection and offline analysis', () => {
       }),
     );
     expect(new Set(verdicts).size).toBeGreaterThan(5);
+  });
+});
+
+describe('offline analysis of malformed and newer documents (issue 9)', () => {
+  const idsOf = async (artifact: BuiltArtifact, platform?: Platform) => {
+    const { manifests } = flatten(artifact);
+    const result = await analyzeDocuments({
+      manifest: artifact.manifest.data,
+      documents: manifests
+        .filter(m => m.digest !== artifact.manifest.digest)
+        .map(m => m.data),
+      platform,
+    });
+    if (!result.ok) throw new Error(result.error);
+    return result.report;
+  };
+
+  it('blocks an index entry without a digest even without a platform', async () => {
+    const report = await idsOf(
+      indexWithEntry(entry => {
+        delete entry.digest;
+      }),
+    );
+    expect(report.findings.map(f => `${f.id}:${f.severity}`)).toEqual([
+      'malformed-descriptor:blocking',
+    ]);
+    expect(report.findings[0].evidence.descriptors).toEqual([
+      { at: 'manifests[0]', problems: ['it has no digest'] },
+    ]);
+  });
+
+  it('blocks a manifest whose layer size is negative, with what is wrong', async () => {
+    const report = await idsOf(
+      edited(image(), json => {
+        json.layers[0].size = -5;
+      }),
+    );
+    expect(report.findings.map(f => f.id)).toEqual(['malformed-descriptor']);
+    expect(report.findings[0].title).toContain(
+      'layers[0]: its size -5 is not a non-negative integer',
+    );
+    expect(report.isImage).toBe(false);
+  });
+
+  it('counts encrypted layers as image layers with their compression', async () => {
+    const report = await idsOf(
+      edited(image('amd64', [layer('a', 'zstd')]), json => {
+        json.layers[0].mediaType += '+encrypted';
+      }),
+    );
+    expect(report.compressions).toEqual(['zstd']);
+    expect(report.findings.map(f => f.id)).toEqual(['encrypted-layer']);
+  });
+
+  it('reads a SOCI v2 index: its SOCI entries are neither attestations nor platforms', async () => {
+    const report = await idsOf(
+      buildSociV2Index([{ platform: AMD64, image: image() }]),
+      AMD64,
+    );
+    expect(report.platforms).toEqual(['linux/amd64']);
+    expect(report.attestationCount).toBe(0);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('says the size of a manifest from its descriptors', async () => {
+    const built = image('amd64', [layer('a'), layer('b')]);
+    const report = await idsOf(built);
+    const sizes = built.manifest.json.layers.map((l: any) => l.size);
+    expect(report.sizeInBytes).toBe(
+      built.manifest.json.config.size + sizes[0] + sizes[1],
+    );
   });
 });

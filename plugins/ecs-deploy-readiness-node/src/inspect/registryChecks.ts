@@ -19,6 +19,7 @@ import {
   FixVars,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import {
+  SOCI,
   TagMutabilityVerdict,
   createFinding,
   evaluateLifecyclePolicy,
@@ -96,13 +97,23 @@ export async function checkTagMutability(
   return { findings: [finding], tagMutability: verdict };
 }
 
+/** What {@link checkImageDetails} knows of the resolved image besides its digest. */
+export interface ImageDetailsOptions {
+  /** The digest of the manifest the platform's entry leads to, when it differs. */
+  platformManifestDigest?: string;
+  /** True when the image is a SOCI-enabled image (SOCI index manifest v2). */
+  sociV2?: boolean;
+}
+
 /**
- * What the registry says about the resolved image (ECR DescribeImages), and an `empty-image`
- * finding when it reports 0 bytes: a push that never uploaded the image.
+ * What the registry says about the resolved image (ECR DescribeImages), and whether it has only
+ * a deprecated v1 SOCI index (`soci-index-v1`). ECR's `imageSizeInBytes` is not judged: it can
+ * be 0 for valid schema 1 images and indexes; emptiness is read from the manifest's layers.
  */
 export async function checkImageDetails(
   ctx: RegistryCheckContext,
   digest: string,
+  options: ImageDetailsOptions = {},
 ): Promise<{ findings: Finding[]; details?: ImageDetails }> {
   const details = await attempt(() =>
     ctx.reader.describeImage(
@@ -114,19 +125,53 @@ export async function checkImageDetails(
   );
   // Details are extra evidence: when they cannot be read the image checks still stand.
   if (!details.ok || !details.value) return { findings: [] };
-  const findings =
-    details.value.sizeInBytes === 0
-      ? [
-          createFinding('empty-image', {
-            title: `The registry reports the image ${shortDigest(
-              digest,
-            )} as 0 bytes: the push did not upload it`,
-            evidence: { digest, sizeInBytes: 0, source: 'registry' },
-            vars: { ...ctx.vars, digest },
-          }),
-        ]
-      : [];
+  const findings = options.sociV2
+    ? []
+    : await checkSociIndexV1(ctx, [
+        digest,
+        ...(options.platformManifestDigest
+          ? [options.platformManifestDigest]
+          : []),
+      ]);
   return { findings, details: details.value };
+}
+
+/**
+ * A v1 SOCI index (a referrer whose `subjectManifestDigest` is the image and whose artifact media
+ * type is `application/vnd.amazon.soci.index.v1+json`) on an image without a SOCI index manifest
+ * v2: lazy loading rests on a deprecated format. Read from the repository's image list (ECR
+ * DescribeImages lists referrers as untagged images); when it cannot be read, nothing is said.
+ */
+async function checkSociIndexV1(
+  ctx: RegistryCheckContext,
+  digests: readonly string[],
+): Promise<Finding[]> {
+  if (!ctx.client.listImages) return [];
+  const images = await attempt(() =>
+    ctx.reader.listImages(ctx.client, ctx.reference.repository, ctx.signal),
+  );
+  if (!images.ok || !images.value) return [];
+  const v1 = images.value.filter(
+    i =>
+      i.subjectManifestDigest !== undefined &&
+      digests.includes(i.subjectManifestDigest) &&
+      i.artifactMediaType === SOCI.indexV1ArtifactType,
+  );
+  if (v1.length === 0) return [];
+  const subject = v1[0].subjectManifestDigest!;
+  return [
+    createFinding('soci-index-v1', {
+      title: `The image ${shortDigest(
+        subject,
+      )} has only a v1 SOCI index (deprecated): convert it to a SOCI index manifest v2 to keep lazy loading on Fargate`,
+      evidence: {
+        digest: subject,
+        sociIndexes: v1.map(i => i.digest),
+        artifactMediaType: SOCI.indexV1ArtifactType,
+      },
+      vars: { ...ctx.vars },
+    }),
+  ];
 }
 
 /**
@@ -149,6 +194,25 @@ async function checkDeployedDigest(
 ): Promise<Finding[]> {
   const { reference: ref, reader, client, signal } = ctx;
   const vars = { ...ctx.vars, digest };
+  let archivedAt: Date | undefined;
+  const archived = (status: string) => [
+    createFinding('image-archived', {
+      title: `The digest running tasks use, ${shortDigest(digest)}, ${
+        status === 'ACTIVATING'
+          ? 'is being restored from the ECR archive and cannot be pulled yet'
+          : 'is archived in ECR and cannot be pulled until restored'
+      }: new tasks of this deployment will fail with "manifest unknown"`,
+      evidence: {
+        digest,
+        repository: ref.repository,
+        registry: ref.registry,
+        status,
+        role: 'deployed',
+        lastArchivedAt: archivedAt,
+      },
+      vars,
+    }),
+  ];
   const missing = (reason: string, status?: string) => [
     createFinding('deployed-digest-missing', {
       title: `The digest running tasks use, ${shortDigest(
@@ -177,17 +241,9 @@ async function checkDeployedDigest(
     );
     if (details.ok && details.value) {
       const status = details.value.status?.toUpperCase();
-      if (status === 'ARCHIVED') {
-        return missing(
-          'is archived in ECR and cannot be pulled until restored',
-          status,
-        );
-      }
-      if (status === 'ACTIVATING') {
-        return missing(
-          'is being restored from the ECR archive and cannot be pulled yet',
-          status,
-        );
+      archivedAt = details.value.lastArchivedAt;
+      if (status === 'ARCHIVED' || status === 'ACTIVATING') {
+        return archived(status);
       }
       return [];
     }
@@ -202,6 +258,12 @@ async function checkDeployedDigest(
   );
   if (exists.ok) {
     return exists.value ? [] : missing('no longer exists in the registry');
+  }
+  if (
+    exists.error instanceof RegistryError &&
+    exists.error.kind === 'image-archived'
+  ) {
+    return archived('ARCHIVED');
   }
   return isNotFound(exists.error)
     ? missing('no longer exists in the registry')

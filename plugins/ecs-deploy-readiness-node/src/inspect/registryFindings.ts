@@ -55,6 +55,8 @@ const REASONS: Record<RegistryErrorKind, string> = {
   canceled: 'the inspection was canceled',
   'repository-not-found': 'the repository does not exist',
   'manifest-not-found': 'the manifest does not exist',
+  'image-archived':
+    'the image is archived in ECR (or being restored) and cannot be pulled',
   'blob-not-found': 'a blob does not exist',
   unauthorized: 'the registry requires credentials or rejected them',
   denied: 'access denied',
@@ -79,10 +81,12 @@ export interface RegistryFindingContext {
 }
 
 /**
- * Turns a failed registry call into a finding: a missing repository, tag or blob is a fact about
- * the image, and so is a reference the registry rejects as malformed (`invalid-reference`: ECS
- * would be refused the same way); anything else means the auditor could not see, and says why
- * (`unverifiable`). A canceled call never gets here: the inspection ends as canceled.
+ * Turns a failed registry call into a finding: a missing repository, tag, pinned digest,
+ * platform manifest or blob is a fact about the image, each with its own id, and so are an
+ * archived image (`image-archived`: restore it, do not push it) and a reference the registry
+ * rejects as malformed (`invalid-reference`: ECS would be refused the same way); anything else
+ * means the auditor could not see, and says why (`unverifiable`). A canceled call never gets
+ * here: the inspection ends as canceled.
  *
  * @internal
  */
@@ -119,21 +123,47 @@ export function findingForRegistryError(
         vars,
       });
     }
+    if (error.kind === 'image-archived') {
+      const digest = ctx.digest ?? ref.digest;
+      const what = digest
+        ? `The image ${shortDigest(digest)}`
+        : `The image tagged "${ref.tag ?? 'latest'}"`;
+      return createFinding('image-archived', {
+        title: `${what} is archived in ${location} (or being restored): it cannot be pulled until it is restored`,
+        evidence: {
+          ...evidence,
+          role: stage === 'deployed-digest' ? 'deployed' : 'resolved',
+          tag: ref.tag,
+        },
+        vars: digest ? { ...vars, digest } : vars,
+      });
+    }
     if (error.kind === 'manifest-not-found' && stage === 'manifest') {
+      if (ref.digest) {
+        return createFinding('digest-not-found', {
+          title: `Digest ${shortDigest(ref.digest)} not found in ${location}`,
+          evidence: { ...evidence, tag: ref.tag, digest: ref.digest },
+          vars,
+        });
+      }
       return createFinding('tag-not-found', {
-        title: ref.digest
-          ? `Digest ${shortDigest(ref.digest)} not found in ${location}`
-          : `Tag "${ref.tag ?? 'latest'}" not found in ${location}`,
-        evidence: { ...evidence, tag: ref.tag, digest: ref.digest },
+        title: `Tag "${ref.tag ?? 'latest'}" not found in ${location}`,
+        evidence: { ...evidence, tag: ref.tag },
         vars,
       });
     }
-    if (
-      error.kind === 'blob-not-found' ||
-      (error.kind === 'manifest-not-found' && stage === 'platform-manifest')
-    ) {
+    if (error.kind === 'manifest-not-found' && stage === 'platform-manifest') {
+      return createFinding('platform-manifest-missing', {
+        title: `The platform's manifest${
+          ctx.digest ? ` ${shortDigest(ctx.digest)}` : ''
+        } that the index lists is missing from ${location}`,
+        evidence: { ...evidence, missing: ctx.digest ? [ctx.digest] : [] },
+        vars,
+      });
+    }
+    if (error.kind === 'blob-not-found') {
       return createFinding('missing-blob', {
-        title: `${stage === 'platform-manifest' ? 'The manifest' : 'A blob'}${
+        title: `A blob${
           ctx.digest ? ` ${shortDigest(ctx.digest)}` : ''
         } the image needs is missing from ${location}`,
         evidence: { ...evidence, missing: ctx.digest ? [ctx.digest] : [] },

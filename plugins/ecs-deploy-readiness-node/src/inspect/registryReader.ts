@@ -22,30 +22,84 @@ import {
 import type {
   FetchedManifest,
   ImageDetails,
+  RegistryCallOptions,
   RegistryClient,
   RepositoryInfo,
+  RequestSlots,
+  TagTarget,
 } from '../registry/types';
 import { RegistryError } from '../registry/types';
 import type { AuditMemo } from './auditMemo';
-import type { DocumentCache } from './documentCache';
+import { blobsVerifiedMarker, DocumentCache } from './documentCache';
 import type { Limiter } from './limiter';
 
+/** Timeouts from one registry host after which the audit stops asking it. */
+export const DEFAULT_MAX_HOST_TIMEOUTS = 3;
+
 /**
- * Every registry question the inspection asks, asked through the audit's one memo and its
- * concurrency limit, with document content read through the document cache (see
- * `documentCache.ts` for the rule: content from the cache, existence from the registry). The
- * memo keeps answers (a tag's digest, existence, settings); the cache keeps bytes.
+ * The `timeout` error of a call to a host the reader no longer asks, with how often it timed out.
+ */
+export class HostGivenUpError extends RegistryError {
+  constructor(host: string, readonly timeouts: number) {
+    super(
+      'timeout',
+      `${host} timed out ${timeouts} times in this run; it is not asked again`,
+      { registry: host },
+    );
+  }
+}
+
+/** What the resolution asks about the blobs of one manifest. */
+export interface BlobCheck {
+  /** The manifest the blobs belong to. */
+  manifestDigest: string;
+  /** The blobs to check. */
+  digests: string[];
+  /** Blobs a read has just shown present (fetched from the registry): not asked again. */
+  present?: ReadonlySet<string>;
+  /** `digests` are every blob of the manifest: when all are present, that is remembered. */
+  complete: boolean;
+}
+
+/**
+ * Every registry question the inspection asks, asked through the audit's one memo, with each
+ * request in a slot of the concurrency limit (given to the client as `requestSlots`: the limit
+ * is the number of requests in flight), and document content read through the document cache
+ * (see `documentCache.ts` for the rule: content from the cache, existence from the registry).
+ * The memo keeps answers (a tag's digest, existence, settings); the cache keeps bytes, and the
+ * blobs-verified markers.
+ *
+ * Requests are kept to the floor: a tag is one GET (or, with a persistent cache, one HEAD and
+ * the content from the cache), a pinned digest one GET when its content is not cached and one
+ * HEAD when it is, a config one GET (never also a HEAD), and a manifest's blobs are checked once
+ * per registry, repository and manifest, ever, when the cache is persistent.
+ *
+ * A registry host that timed out `maxHostTimeouts` times is not asked again by this reader: its
+ * calls fail at once with a `timeout` error that says so.
  */
 export class RegistryReader {
+  private readonly timeouts = new Map<string, number>();
+  private readonly maxHostTimeouts: number;
+
   constructor(
     private readonly memo: AuditMemo,
     private readonly limiter: Limiter,
     private readonly cache: DocumentCache,
-  ) {}
+    options: { maxHostTimeouts?: number } = {},
+  ) {
+    this.maxHostTimeouts = options.maxHostTimeouts ?? DEFAULT_MAX_HOST_TIMEOUTS;
+  }
+
+  /** How often the host timed out in this audit, once it is no longer asked; else undefined. */
+  givenUp(registry: string): number | undefined {
+    const count = this.timeouts.get(registry) ?? 0;
+    return count >= this.maxHostTimeouts ? count : undefined;
+  }
 
   /**
    * The manifest or index a tag points at now. The tag's digest is asked of the registry once
-   * per audit; the bytes come from the cache.
+   * per audit (a GET; with a persistent cache a HEAD, the bytes then read from the cache and
+   * fetched by digest on a miss).
    */
   async manifestByTag(
     client: RegistryClient,
@@ -53,12 +107,24 @@ export class RegistryReader {
     tag: string,
     signal?: AbortSignal,
   ): Promise<FetchedManifest> {
+    const tagDigest = this.cache.persistent
+      ? client.tagDigest?.bind(client)
+      : undefined;
     let fetched: FetchedManifest | undefined;
-    const target = await this.memo.get(
+    const target = await this.memo.get<TagTarget>(
       key('tag', client, repository, tag),
       async s => {
-        fetched = await this.limiter.run(
-          () => client.getManifest(repository, tag, { signal: s }),
+        if (tagDigest) {
+          const head = await this.send(
+            client,
+            o => tagDigest(repository, tag, o),
+            s,
+          );
+          if (head) return head;
+        }
+        fetched = await this.send(
+          client,
+          o => client.getManifest(repository, tag, o),
           s,
         );
         await this.store(fetched.digest, fetched.bytes);
@@ -66,6 +132,7 @@ export class RegistryReader {
       },
       { signal },
     );
+    this.memo.remember(key('exists', client, repository, target.digest), true);
     if (fetched) return fetched;
     const document = await this.manifestByDigest(
       client,
@@ -83,26 +150,9 @@ export class RegistryReader {
     digest: string,
     signal?: AbortSignal,
   ): Promise<FetchedManifest> {
-    const cached = await this.cached(digest, bytes =>
-      verifiedManifest({
-        bytes,
-        registry: client.registry,
-        repository,
-        reference: digest,
-      }),
-    );
-    if (cached) return cached;
-    return this.memo.get(
-      key('manifest', client, repository, digest),
-      async s => {
-        const fetched = await this.limiter.run(
-          () => client.getManifest(repository, digest, { signal: s }),
-          s,
-        );
-        await this.store(fetched.digest, fetched.bytes);
-        return fetched;
-      },
-      { signal, keep: false },
+    return (
+      (await this.cachedManifest(client, repository, digest)) ??
+      this.fetchManifest(client, repository, digest, signal)
     );
   }
 
@@ -112,23 +162,25 @@ export class RegistryReader {
     repository: string,
     digest: string,
     signal?: AbortSignal,
-  ): Promise<Buffer> {
+  ): Promise<{ bytes: Buffer; fromRegistry: boolean }> {
     const cached = await this.cached(digest, bytes =>
       verifyBlob(bytes, digest, client.registry, repository),
     );
-    if (cached) return cached;
-    return this.memo.get(
+    if (cached) return { bytes: cached, fromRegistry: false };
+    const bytes = await this.memo.get(
       key('blob', client, repository, digest),
       async s => {
-        const bytes = await this.limiter.run(
-          () => client.getBlob(repository, digest, { signal: s }),
+        const fetched = await this.send(
+          client,
+          o => client.getBlob(repository, digest, o),
           s,
         );
-        await this.store(digest, bytes);
-        return bytes;
+        await this.store(digest, fetched);
+        return fetched;
       },
       { signal, keep: false },
     );
+    return { bytes, fromRegistry: true };
   }
 
   /** Whether the repository holds the manifest `digest` now, as the registry answers it. */
@@ -141,18 +193,16 @@ export class RegistryReader {
     return this.memo.get(
       key('exists', client, repository, digest),
       s =>
-        this.limiter.run(
-          () => client.manifestExists(repository, digest, { signal: s }),
-          s,
-        ),
+        this.send(client, o => client.manifestExists(repository, digest, o), s),
       { signal },
     );
   }
 
   /**
-   * The manifest `digest`, after asking the registry that the repository still holds it; a
-   * missing digest throws the `manifest-not-found` error a failed fetch gives, so it reads the
-   * same whichever call found it.
+   * The manifest `digest`, which the repository must hold now. Not in the cache: one GET, whose
+   * 404 is the missing manifest. In the cache: the registry is asked whether it still holds it
+   * (a HEAD), and a missing digest throws the `manifest-not-found` error a failed fetch gives, so
+   * it reads the same whichever call found it.
    */
   async existingManifest(
     client: RegistryClient,
@@ -160,6 +210,17 @@ export class RegistryReader {
     digest: string,
     signal?: AbortSignal,
   ): Promise<FetchedManifest> {
+    const cached = await this.cachedManifest(client, repository, digest);
+    if (!cached) {
+      const fetched = await this.fetchManifest(
+        client,
+        repository,
+        digest,
+        signal,
+      );
+      this.memo.remember(key('exists', client, repository, digest), true);
+      return fetched;
+    }
     if (!(await this.manifestExists(client, repository, digest, signal))) {
       throw new RegistryError(
         'manifest-not-found',
@@ -167,24 +228,51 @@ export class RegistryReader {
         { registry: client.registry },
       );
     }
-    return this.manifestByDigest(client, repository, digest, signal);
+    return cached;
   }
 
-  blobsExist(
+  /**
+   * Which blobs of a manifest the repository holds. When every blob of this manifest in this
+   * repository was found once (the cache's blobs-verified marker), all are present without a
+   * request; otherwise the registry is asked about those a read has not just shown present (one
+   * HEAD each, or ECR's BatchCheckLayerAvailability), and the marker is written when the check
+   * was complete and nothing is missing.
+   */
+  async verifyBlobs(
     client: RegistryClient,
     repository: string,
-    digests: string[],
+    check: BlobCheck,
     signal?: AbortSignal,
   ): Promise<Map<string, boolean>> {
-    const unique = [...new Set(digests)].sort();
-    return this.memo.get(
-      key('blobs', client, repository, unique.join(',')),
-      s =>
-        this.limiter.run(
-          () => client.blobsExist(repository, unique, { signal: s }),
-          s,
-        ),
-      { signal },
+    const unique = [...new Set(check.digests)].sort();
+    const allPresent = () => new Map(unique.map(d => [d, true]));
+    const marker = blobsVerifiedMarker(
+      client.registry,
+      repository,
+      check.manifestDigest,
+    );
+    const verified = await this.cached(marker.digest, bytes =>
+      bytes.equals(marker.bytes) ? true : undefined,
+    );
+    if (verified) return allPresent();
+    const ask = unique.filter(d => !check.present?.has(d));
+    const answers =
+      ask.length === 0
+        ? new Map<string, boolean>()
+        : await this.memo.get(
+            key('blobs', client, repository, ask.join(',')),
+            s =>
+              this.send(client, o => client.blobsExist(repository, ask, o), s),
+            { signal },
+          );
+    const present = new Map(
+      unique.map(d => [d, check.present?.has(d) ? true : answers.get(d)]),
+    );
+    if (check.complete && [...present.values()].every(v => v === true)) {
+      await this.store(marker.digest, marker.bytes);
+    }
+    return new Map(
+      [...present].filter((e): e is [string, boolean] => e[1] !== undefined),
     );
   }
 
@@ -198,8 +286,7 @@ export class RegistryReader {
     if (!getRepositoryInfo) return Promise.resolve(undefined);
     return this.memo.get(
       key('repository', client, repository),
-      s =>
-        this.limiter.run(() => getRepositoryInfo(repository, { signal: s }), s),
+      s => this.send(client, o => getRepositoryInfo(repository, o), s),
       { signal },
     );
   }
@@ -215,11 +302,7 @@ export class RegistryReader {
     if (!describeImage) return Promise.resolve(undefined);
     return this.memo.get(
       key('image', client, repository, digest),
-      s =>
-        this.limiter.run(
-          () => describeImage(repository, { digest }, { signal: s }),
-          s,
-        ),
+      s => this.send(client, o => describeImage(repository, { digest }, o), s),
       { signal },
     );
   }
@@ -234,15 +317,92 @@ export class RegistryReader {
     if (!listImages) return Promise.resolve(undefined);
     return this.memo.get(
       key('images', client, repository),
-      s => this.limiter.run(() => listImages(repository, { signal: s }), s),
+      s => this.send(client, o => listImages(repository, o), s),
       { signal },
     );
+  }
+
+  /** A manifest by digest from the registry (shared while in flight), then cached. */
+  private fetchManifest(
+    client: RegistryClient,
+    repository: string,
+    digest: string,
+    signal?: AbortSignal,
+  ): Promise<FetchedManifest> {
+    return this.memo.get(
+      key('manifest', client, repository, digest),
+      async s => {
+        const fetched = await this.send(
+          client,
+          o => client.getManifest(repository, digest, o),
+          s,
+        );
+        await this.store(fetched.digest, fetched.bytes);
+        return fetched;
+      },
+      { signal, keep: false },
+    );
+  }
+
+  private cachedManifest(
+    client: RegistryClient,
+    repository: string,
+    digest: string,
+  ): Promise<FetchedManifest | undefined> {
+    return this.cached(digest, bytes =>
+      verifiedManifest({
+        bytes,
+        registry: client.registry,
+        repository,
+        reference: digest,
+      }),
+    );
+  }
+
+  /**
+   * One registry call, its requests in the concurrency limit's slots; a host that timed out too
+   * often is not asked, and a timeout counts against its host.
+   */
+  private async send<T>(
+    client: RegistryClient,
+    call: (options: RegistryCallOptions) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
+    const host = client.registry;
+    this.throwIfGivenUp(host);
+    // Checked again as each request gets its slot: requests queued before the host was given up
+    // are not sent.
+    const requestSlots: RequestSlots = {
+      limit: this.limiter.limit,
+      run: (task, s) =>
+        this.limiter.run(() => {
+          this.throwIfGivenUp(host);
+          return task();
+        }, s),
+    };
+    try {
+      return await call({ signal, requestSlots });
+    } catch (error) {
+      if (
+        error instanceof RegistryError &&
+        error.kind === 'timeout' &&
+        !(error instanceof HostGivenUpError)
+      ) {
+        this.timeouts.set(host, (this.timeouts.get(host) ?? 0) + 1);
+      }
+      throw error;
+    }
+  }
+
+  private throwIfGivenUp(host: string): void {
+    const given = this.givenUp(host);
+    if (given !== undefined) throw new HostGivenUpError(host, given);
   }
 
   /** The cached document, verified; a miss when absent, corrupt, or the cache fails. */
   private async cached<T>(
     digest: string,
-    verify: (bytes: Buffer) => T,
+    verify: (bytes: Buffer) => T | undefined,
   ): Promise<T | undefined> {
     if (!isDigestReference(digest)) return undefined;
     try {

@@ -45,6 +45,16 @@ export interface SourceDocument {
   bytes: Buffer | string;
 }
 
+/** The blobs of one manifest whose existence the resolution asks. */
+export interface BlobsQuestion {
+  /** The manifest the blobs belong to. */
+  manifestDigest: string;
+  /** The blobs to check (distinct). */
+  digests: string[];
+  /** `digests` are every blob the manifest needs (its config was read, and is among them). */
+  complete: boolean;
+}
+
 /**
  * Where the resolution reads an image's documents: a registry (online), or the documents a user
  * gave (offline). Every method may throw; the resolution turns failures into findings through
@@ -55,11 +65,14 @@ export interface DocumentSource {
   top(signal?: AbortSignal): Promise<SourceDocument>;
   /** A manifest or index by digest: the entry an index selects for the platform. */
   manifest(digest: string, signal?: AbortSignal): Promise<SourceDocument>;
-  /** The image config blob by digest. */
+  /** The image config blob by digest. A read that fails because it is missing is the finding. */
   config(digest: string, signal?: AbortSignal): Promise<Buffer | string>;
-  /** Which blobs the repository holds; absent when the source cannot tell (offline). */
+  /**
+   * Which blobs of the manifest the repository holds; absent when the source cannot tell
+   * (offline). A digest the answer leaves out is not known either way.
+   */
   blobsExist?(
-    digests: string[],
+    question: BlobsQuestion,
     signal?: AbortSignal,
   ): Promise<Map<string, boolean>>;
 }
@@ -101,7 +114,8 @@ export interface ResolveOptions {
 /**
  * The one resolution step of the engine: reads what the reference resolves to, walks index →
  * platform manifest → config as a runtime would, and checks that the blobs exist where the
- * source can tell. Returns the documents it read and the findings of what it could not read;
+ * source can tell. The config is read before the blobs are checked, and counts as checked when
+ * it was read (a registry is never asked both for a blob and whether it has it). Returns the documents it read and the findings of what it could not read;
  * `checkResolvedImage` then checks the documents. The online inspection and the offline analysis
  * both use it, with different sources. Rejects only when canceled.
  */
@@ -181,13 +195,18 @@ export async function resolveImage(
   }
 
   const { document, digest } = result.image.manifest;
-  const blobs = async (digests: string[]) => {
+  const blobs = async (digests: string[], complete: boolean) => {
     const unique = [...new Set(digests.filter(d => d))];
-    if (unique.length === 0 || !source.blobsExist) return new Map();
-    const present = await attempt(() => source.blobsExist!(unique, signal));
+    if (unique.length === 0 || !source.blobsExist || !digest) return;
+    const present = await attempt(() =>
+      source.blobsExist!(
+        { manifestDigest: digest, digests: unique, complete },
+        signal,
+      ),
+    );
     if (!present.ok) {
       fail(present.error, 'blobs');
-      return new Map<string, boolean>();
+      return;
     }
     const missing = unique.filter(d => present.value.get(d) === false);
     if (missing.length > 0) {
@@ -202,48 +221,61 @@ export async function resolveImage(
         }),
       );
     }
-    return present.value;
   };
 
   if (document.kind === 'schema1') {
-    await blobs(document.layerDigests);
+    await blobs(document.layerDigests, true);
     return result;
   }
   if (document.kind !== 'manifest' || !factsOf(document).isImage) {
     return result;
   }
-  const present = await blobs(blobsOf(document));
   const configDigest = document.config?.digest;
-  if (!configDigest || present.get(configDigest) === false) return result;
-  const bytes = await attempt(() => source.config(configDigest, signal));
-  if (!bytes.ok) return fail(bytes.error, 'config', configDigest);
-  const json = parseJsonBytes(bytes.value);
-  const config = json.ok ? readConfigDocument(json.value) : undefined;
-  if (config) {
-    result.image.config = config;
-  } else {
-    result.findings.push(
-      createFinding('not-an-image', {
-        title: `The image config ${shortDigest(
-          configDigest,
-        )} is not a JSON object: runtimes cannot read it`,
-        evidence: {
-          configDigest,
-          reason: json.ok ? 'not an object' : json.error,
-        },
-        vars: ctx.vars,
-      }),
-    );
-  }
+  const configRead = configDigest ? await readConfig(configDigest) : false;
+  const layers = layersOf(document);
+  await blobs(
+    configRead ? [configDigest!, ...layers] : layers,
+    configRead || !configDigest,
+  );
   return result;
+
+  /** Reads the config: true when it was read (whatever it holds), else its finding is made. */
+  async function readConfig(digestOfConfig: string): Promise<boolean> {
+    const bytes = await attempt(() => source.config(digestOfConfig, signal));
+    if (!bytes.ok) {
+      fail(bytes.error, 'config', digestOfConfig);
+      return false;
+    }
+    checkConfig(digestOfConfig, bytes.value);
+    return true;
+  }
+
+  function checkConfig(digestOfConfig: string, value: Buffer | string): void {
+    const json = parseJsonBytes(value);
+    const config = json.ok ? readConfigDocument(json.value) : undefined;
+    if (config) {
+      result.image.config = config;
+    } else {
+      result.findings.push(
+        createFinding('malformed-config', {
+          title: `The image config ${shortDigest(
+            digestOfConfig,
+          )} is not a JSON object: runtimes cannot read it`,
+          evidence: {
+            configDigest: digestOfConfig,
+            reason: json.ok ? 'not an object' : json.error,
+          },
+          vars: ctx.vars,
+        }),
+      );
+    }
+  }
 }
 
-/** The blobs the registry must serve for a manifest: the config and every distributable layer. */
-function blobsOf(manifest: ManifestDocument): string[] {
-  const layers = manifest.layers.filter(
-    l => !classifyLayer(l.mediaType).foreign && !l.urls?.length,
-  );
-  return [manifest.config?.digest, ...layers.map(l => l.digest)].filter(
-    (d): d is string => typeof d === 'string',
-  );
+/** The layers the registry must serve for a manifest: every distributable one. */
+function layersOf(manifest: ManifestDocument): string[] {
+  return manifest.layers
+    .filter(l => !classifyLayer(l.mediaType).foreign && !l.urls?.length)
+    .map(l => l.digest)
+    .filter((d): d is string => typeof d === 'string');
 }

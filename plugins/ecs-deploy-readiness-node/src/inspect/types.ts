@@ -45,12 +45,31 @@ export interface ImageInspectorOptions {
   /** Gives the registry client for each reference (ECR, Docker Hub, other OCI registries). */
   registryClientProvider: RegistryClientProvider;
   /**
-   * The document cache (see {@link DocumentCache}); pass a persistent one to share documents
-   * across audits. Default: an in-memory cache of 64 MiB that lives as long as the inspector.
+   * The document cache (see {@link DocumentCache}); pass a persistent one (such as
+   * `FileDocumentCache`) to share documents across audits: a warm audit then asks one `HEAD`
+   * per tag. Default: an in-memory cache of 64 MiB that lives as long as the inspector.
    */
   documentCache?: DocumentCache;
-  /** Most registry calls in flight at once, over every inspection. Default 8. */
+  /**
+   * Most requests in flight to registries at once, over every inspection: every HTTP request
+   * (manifests, blobs, blob checks, tokens) and every AWS API call takes one of these slots, and
+   * the HTTP connections per host are raised to match. Default 8.
+   */
   concurrency?: number;
+  /**
+   * Time limit of one `inspectImage` or `inspectTaskDefinition` call, in milliseconds, however
+   * many requests it makes and however long they wait for their turn. What is not done by then
+   * ends `unverifiable` with an `unverifiable` finding that says "inspection deadline of N ms
+   * reached" (never `canceled`: that is the caller's signal alone), keeping what was found
+   * before it. Default 120 000 (two minutes).
+   */
+  inspectionDeadlineMs?: number;
+  /**
+   * Timeouts from one registry host after which the inspector stops asking it: the images it
+   * still has to inspect there are `unverifiable` at once, with the host and its count of
+   * timeouts named. Default 3.
+   */
+  maxHostTimeouts?: number;
   /**
    * Most registry answers the inspector remembers (its audit memo): tags' digests, existence,
    * repository settings, resolutions. Default 50 000; the least recently used go first.

@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-import { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { EcrRegistryInfo, ImageReference } from '../reference/types';
 import { CredentialsFor } from './auth';
 import { EcrRegistryClient } from './EcrRegistryClient';
@@ -59,6 +59,17 @@ export interface DefaultRegistryClientProviderOptions
   ecrDistributionEndpoint?: (ecr: EcrRegistryInfo) => string | undefined;
   /** Host resolution (tests); every resolved address is still checked. */
   resolve?: ResolveHost;
+}
+
+/**
+ * The SDK's `ECRClient`, loaded on first use: the SDK is the slowest part of the engine to load,
+ * and a provider that never sees a private ECR image (or has an `ecrClientFactory`) never needs it.
+ */
+function loadEcrClient(): typeof ECRClient {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (
+    require('@aws-sdk/client-ecr') as typeof import('@aws-sdk/client-ecr')
+  ).ECRClient;
 }
 
 /**
@@ -139,7 +150,7 @@ export class DefaultRegistryClientProvider implements RegistryClientProvider {
     if (!client) {
       client =
         this.options.ecrClientFactory?.(ecr.region, ecr.accountId, ecr) ??
-        new ECRClient({
+        new (loadEcrClient())({
           region: ecr.region,
           useFipsEndpoint: ecr.fips,
           useDualstackEndpoint: ecr.dualStack,

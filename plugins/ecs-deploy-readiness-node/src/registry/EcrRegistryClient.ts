@@ -39,6 +39,7 @@ import { assertDigest, isDigestReference, verifiedManifest } from './documents';
 import { SafeHttpClient } from './http';
 import { OciRegistryClient } from './OciRegistryClient';
 import { DEFAULT_CAPS, DEFAULT_TIMEOUTS, RegistryCaps } from './options';
+import { heldSecrets } from './secrets';
 import {
   FetchedManifest,
   ImageDetails,
@@ -188,6 +189,24 @@ const FAILURE_KINDS: Record<string, RegistryErrorKind> = {
   UpstreamUnavailable: 'network',
 };
 
+/**
+ * The kind of a BatchGetImage failure. ECR documents that an archived image "cannot be pulled"
+ * (a pull of it fails with a 404) until it is restored, but no failure code of its own: the
+ * ImageFailureCode enum of the ECR API has none, so an `ImageNotFound` whose reason says the
+ * image is archived or being restored (activating) is told apart by that reason.
+ * (docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html)
+ */
+function failureKind(failure: ImageFailure | undefined): RegistryErrorKind {
+  const code = failure?.failureCode ?? '';
+  if (
+    code === 'ImageNotFound' &&
+    /\b(archived|activating|restor)/i.test(failure?.failureReason ?? '')
+  ) {
+    return 'image-archived';
+  }
+  return FAILURE_KINDS[code] ?? 'bad-response';
+}
+
 function failureError(
   failure: ImageFailure | undefined,
   registry: string,
@@ -204,7 +223,7 @@ function failureError(
     );
   }
   return new RegistryError(
-    FAILURE_KINDS[code] ?? 'bad-response',
+    failureKind(failure),
     `${subject} not available on ${registry}: ${code}${
       failure?.failureReason ? ` (${failure.failureReason})` : ''
     }`,
@@ -235,6 +254,9 @@ function toImageDetails(detail: ImageDetail): ImageDetails {
   if (detail.lastRecordedPullTime)
     details.lastRecordedPullTime = detail.lastRecordedPullTime;
   if (detail.imageStatus) details.status = detail.imageStatus;
+  if (detail.lastArchivedAt) details.lastArchivedAt = detail.lastArchivedAt;
+  if (detail.subjectManifestDigest)
+    details.subjectManifestDigest = detail.subjectManifestDigest;
   if (detail.imageManifestMediaType)
     details.manifestMediaType = detail.imageManifestMediaType;
   if (detail.artifactMediaType)
@@ -351,7 +373,11 @@ export class EcrRegistryClient implements RegistryClient {
       return true;
     }
     const failure = output.failures?.[0];
-    if (failure?.failureCode === 'ImageNotFound') {
+    // An archived image exists but cannot be pulled: that throws (`image-archived`).
+    if (
+      failure?.failureCode === 'ImageNotFound' &&
+      failureKind(failure) !== 'image-archived'
+    ) {
       return false;
     }
     throw failureError(failure, this.registry, subject);
@@ -648,8 +674,11 @@ export class EcrRegistryClient implements RegistryClient {
       );
     }
     if (!this.tokenRequest || this.tokenRequest.abandoned) {
+      // The shared call keeps the first caller's bound on requests in flight.
+      const { requestSlots } = options;
       const work = new SharedWork(
-        shared => this.fetchAuthorizationToken(shared),
+        shared =>
+          this.fetchAuthorizationToken({ signal: shared, requestSlots }),
         aborted =>
           canceledError(
             aborted,
@@ -666,7 +695,7 @@ export class EcrRegistryClient implements RegistryClient {
   }
 
   private async fetchAuthorizationToken(
-    signal: AbortSignal,
+    call: RegistryCallOptions,
   ): Promise<{ username: string; password: string }> {
     const output = await this.call(
       'GetAuthorizationToken',
@@ -674,7 +703,7 @@ export class EcrRegistryClient implements RegistryClient {
         this.client.send(new GetAuthorizationTokenCommand({}), {
           abortSignal: callSignal,
         }),
-      { signal },
+      call,
     );
     const data = output.authorizationData?.[0];
     const decoded = Buffer.from(
@@ -699,6 +728,9 @@ export class EcrRegistryClient implements RegistryClient {
       password: decoded.slice(colon + 1),
       expiresAt,
     };
+    // The token in every form it travels in: as ECR gave it, and as the Basic login it makes.
+    heldSecrets.add(data?.authorizationToken);
+    heldSecrets.addCredentials(this.token);
     return this.token;
   }
 
@@ -706,7 +738,8 @@ export class EcrRegistryClient implements RegistryClient {
    * One AWS call under the caller's signal and the per-call time limit (whichever fires first
    * aborts the SDK request, which destroys its socket), its errors mapped: the caller's abort is
    * `canceled`, the time limit `timeout`, and anything else as {@link awsRegistryError} says.
-   * The wait ends at the abort even where the SDK would go on (a retry back-off).
+   * The wait ends at the abort even where the SDK would go on (a retry back-off). The call runs
+   * in one slot of `options.requestSlots` when given; its time limit starts once it has one.
    */
   private async call<T>(
     action: string,
@@ -721,6 +754,13 @@ export class EcrRegistryClient implements RegistryClient {
         this.registry,
       );
     if (caller?.aborted) throw canceled();
+    const slots = options.requestSlots;
+    if (slots) {
+      return slots.run(
+        () => this.call(action, send, { signal: caller }),
+        caller,
+      );
+    }
     const limit = AbortSignal.timeout(this.apiTimeoutMs);
     const signal = caller ? AbortSignal.any([caller, limit]) : limit;
     try {

@@ -29,12 +29,14 @@ import {
 } from './documents';
 import { SafeHttpClient, SafeResponse } from './http';
 import { DEFAULT_CAPS, RegistryCaps } from './options';
+import { quoteRegistryText } from './text';
 import {
   FetchedManifest,
   RegistryCallOptions,
   RegistryClient,
   RegistryError,
   RegistryErrorKind,
+  TagTarget,
 } from './types';
 
 /** The host that serves Docker Hub's Distribution API. */
@@ -53,7 +55,10 @@ export interface OciRegistryClientOptions {
   http: SafeHttpClient;
   credentialsFor?: CredentialsFor;
   caps?: Pick<RegistryCaps, 'manifestBytes' | 'blobBytes'>;
-  /** Blob HEAD requests in flight at once in `blobsExist`. Default 8. */
+  /**
+   * Blob HEAD requests in flight at once in `blobsExist`. Default 8. Each HEAD also takes a slot
+   * of the call's `requestSlots`, which bound them all.
+   */
   concurrency?: number;
 }
 
@@ -109,11 +114,9 @@ function header(response: SafeResponse, name: string): string | undefined {
 function distributionError(body: Buffer): { code?: string; message?: string } {
   try {
     const first = JSON.parse(body.toString('utf8'))?.errors?.[0];
-    // Registry text goes into messages: printable ASCII only, and short.
+    // Registry text goes into messages: redacted, printable ASCII only, and short.
     const clean = (v: unknown) =>
-      typeof v === 'string'
-        ? v.replace(/[^ -~]/g, ' ').slice(0, 200)
-        : undefined;
+      typeof v === 'string' ? quoteRegistryText(v, 200) : undefined;
     return { code: clean(first?.code), message: clean(first?.message) };
   } catch {
     return {};
@@ -176,15 +179,10 @@ export class OciRegistryClient implements RegistryClient {
     const response = await this.send(repository, `manifests/${reference}`, {
       accept: MANIFEST_MEDIA_TYPES.join(', '),
       maxBodyBytes: this.caps.manifestBytes,
-      signal: options.signal,
+      call: options,
     });
     if (response.status !== 200) {
-      throw await this.manifestError(
-        response,
-        repository,
-        reference,
-        options.signal,
-      );
+      throw await this.manifestError(response, repository, reference, options);
     }
     const claimed = header(response, 'docker-content-digest');
     return verifiedManifest({
@@ -197,6 +195,40 @@ export class OciRegistryClient implements RegistryClient {
         ? { digest: claimed.trim(), source: 'the Docker-Content-Digest header' }
         : undefined,
     });
+  }
+
+  /**
+   * `HEAD /v2/<name>/manifests/<tag>`: the tag's digest from `Docker-Content-Digest`, or
+   * undefined when the registry sends none (or one that is not a digest); errors as
+   * {@link OciRegistryClient.getManifest}.
+   */
+  async tagDigest(
+    repository: string,
+    tag: string,
+    options: RegistryCallOptions = {},
+  ): Promise<TagTarget | undefined> {
+    this.checkRepository(repository);
+    if (!TAG.test(tag)) {
+      throw new RegistryError(
+        'invalid-argument',
+        `'${tag}' is not a valid tag`,
+        {
+          registry: this.registry,
+        },
+      );
+    }
+    const response = await this.send(repository, `manifests/${tag}`, {
+      method: 'HEAD',
+      accept: MANIFEST_MEDIA_TYPES.join(', '),
+      call: options,
+    });
+    if (response.status !== 200) {
+      throw await this.manifestError(response, repository, tag, options);
+    }
+    const digest = header(response, 'docker-content-digest')?.trim();
+    if (!digest || !isDigestReference(digest)) return undefined;
+    const mediaType = header(response, 'content-type')?.split(';')[0].trim();
+    return { digest, ...(mediaType ? { mediaType } : {}) };
   }
 
   /**
@@ -215,7 +247,7 @@ export class OciRegistryClient implements RegistryClient {
     const response = await this.send(repository, `manifests/${digest}`, {
       method: 'HEAD',
       accept: MANIFEST_MEDIA_TYPES.join(', '),
-      signal: options.signal,
+      call: options,
     });
     if (response.status === 200) {
       return true;
@@ -224,7 +256,7 @@ export class OciRegistryClient implements RegistryClient {
       response,
       repository,
       digest,
-      options.signal,
+      options,
     );
     if (error.kind === 'manifest-not-found') {
       return false;
@@ -241,23 +273,18 @@ export class OciRegistryClient implements RegistryClient {
     assertDigest(digest, this.registry);
     const response = await this.send(repository, `blobs/${digest}`, {
       maxBodyBytes: this.caps.blobBytes,
-      signal: options.signal,
+      call: options,
     });
     if (response.status !== 200) {
-      throw await this.errorFor(
-        response,
-        'blob',
-        repository,
-        digest,
-        options.signal,
-      );
+      throw await this.errorFor(response, 'blob', repository, digest, options);
     }
     return verifyBlob(response.body, digest, this.registry, repository);
   }
 
   /**
-   * One `HEAD /v2/<name>/blobs/<digest>` per blob, `concurrency` at a time. After an abort no
-   * request starts, and those in flight are destroyed.
+   * One `HEAD /v2/<name>/blobs/<digest>` per blob, `concurrency` at a time, each in a slot of
+   * `options.requestSlots` when given. After an abort no request starts, and those in flight are
+   * destroyed.
    */
   async blobsExist(
     repository: string,
@@ -277,7 +304,7 @@ export class OciRegistryClient implements RegistryClient {
         const response = await this.send(repository, `blobs/${digest}`, {
           method: 'HEAD',
           followRedirects: false,
-          signal,
+          call: options,
         });
         if (
           response.status === 200 ||
@@ -288,7 +315,13 @@ export class OciRegistryClient implements RegistryClient {
         if (response.status === 404) {
           return false;
         }
-        throw await this.errorFor(response, 'blob', repository, digest, signal);
+        throw await this.errorFor(
+          response,
+          'blob',
+          repository,
+          digest,
+          options,
+        );
       },
       { signal, registry: this.registry },
     );
@@ -303,17 +336,17 @@ export class OciRegistryClient implements RegistryClient {
     response: SafeResponse,
     repository: string,
     reference: string,
-    signal: AbortSignal | undefined,
+    call: RegistryCallOptions,
   ): Promise<RegistryError> {
     const error = await this.errorFor(
       response,
       'manifest',
       repository,
       reference,
-      signal,
+      call,
     );
     return error.kind === 'manifest-not-found' &&
-      (await this.repositoryMissing(repository, signal))
+      (await this.repositoryMissing(repository, call))
       ? new RegistryError(
           'repository-not-found',
           `repository ${repository} not found on ${this.registry}`,
@@ -330,12 +363,12 @@ export class OciRegistryClient implements RegistryClient {
    */
   private async repositoryMissing(
     repository: string,
-    signal: AbortSignal | undefined,
+    call: RegistryCallOptions,
   ): Promise<boolean> {
     try {
       const response = await this.send(repository, 'tags/list?n=1', {
         maxBodyBytes: 64 * 1024,
-        signal,
+        call,
       });
       return (
         response.status === 404 &&
@@ -359,7 +392,10 @@ export class OciRegistryClient implements RegistryClient {
     }
   }
 
-  /** One request, answering a 401 challenge once, under the caller's signal throughout. */
+  /**
+   * One request, answering a 401 challenge once, under the caller's signal throughout; each
+   * HTTP request (the token's too) in its own slot of the call's `requestSlots`.
+   */
   private async send(
     repository: string,
     path: string,
@@ -368,10 +404,10 @@ export class OciRegistryClient implements RegistryClient {
       accept?: string;
       maxBodyBytes?: number;
       followRedirects?: boolean;
-      signal?: AbortSignal;
+      call: RegistryCallOptions;
     },
   ): Promise<SafeResponse> {
-    const { signal } = options;
+    const { signal, requestSlots } = options.call;
     const url = `${this.baseUrl}/v2/${repository}/${path}`;
     const request = (authorization: string | undefined) =>
       this.http.request(url, {
@@ -382,8 +418,9 @@ export class OciRegistryClient implements RegistryClient {
         registry: this.registry,
         authorization,
         signal,
+        requestSlots,
       });
-    const first = await this.auth.authorizationFor(repository, { signal });
+    const first = await this.auth.authorizationFor(repository, options.call);
     const response = await request(first);
     if (response.status !== 401) {
       return response;
@@ -392,7 +429,7 @@ export class OciRegistryClient implements RegistryClient {
       repository,
       header(response, 'www-authenticate'),
       first,
-      { signal },
+      options.call,
     );
     return request(retry);
   }
@@ -402,7 +439,7 @@ export class OciRegistryClient implements RegistryClient {
     what: 'manifest' | 'blob',
     repository: string,
     reference: string,
-    signal: AbortSignal | undefined,
+    call: RegistryCallOptions,
   ): Promise<RegistryError> {
     const { status } = response;
     const { code, message } = distributionError(response.body);
@@ -428,7 +465,7 @@ export class OciRegistryClient implements RegistryClient {
       text = `${subject} not found on ${this.registry}${said}`;
     } else if (status === 401 || code === 'UNAUTHORIZED') {
       kind = 'unauthorized';
-      const anonymous = !(await this.auth.hasCredentials({ signal }));
+      const anonymous = !(await this.auth.hasCredentials(call));
       text = `${this.registry} refused the ${subject} (HTTP ${status}${said})${
         anonymous
           ? ': the repository does not exist or is private, and no credentials are configured'

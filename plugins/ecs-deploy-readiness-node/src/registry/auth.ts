@@ -21,6 +21,8 @@ import {
   SharedWork,
 } from './concurrency';
 import { SafeHttpClient } from './http';
+import { heldSecrets } from './secrets';
+import { quoteRegistryText } from './text';
 import { RegistryCallOptions, RegistryError } from './types';
 
 /**
@@ -170,7 +172,7 @@ export class RegistryAuthenticator {
       c => c.scheme === 'bearer' && c.params.realm,
     );
     const basic = challenges.find(c => c.scheme === 'basic');
-    const credentials = await this.credentials(options.signal);
+    const credentials = await this.credentials(options);
     if (bearer) {
       this.bearer = {
         realm: bearer.params.realm,
@@ -209,7 +211,10 @@ export class RegistryAuthenticator {
       'unauthorized',
       `${registry} requires authentication${
         challengeHeader
-          ? ` with an unsupported scheme (${challengeHeader.slice(0, 80)})`
+          ? ` with an unsupported scheme (${quoteRegistryText(
+              challengeHeader,
+              80,
+            )})`
           : ''
       }`,
       { registry, httpStatus: 401 },
@@ -219,20 +224,25 @@ export class RegistryAuthenticator {
   /** Whether credentials are configured for the registry. Rejects only when canceled. */
   async hasCredentials(options: RegistryCallOptions = {}): Promise<boolean> {
     try {
-      return Boolean(await this.credentials(options.signal));
+      return Boolean(await this.credentials(options));
     } catch (error) {
       if (isCanceled(error)) throw error;
       return false;
     }
   }
 
+  /**
+   * The configured credentials, registered with `heldSecrets` (in every form they travel in) as
+   * soon as they are known, so no message repeats them.
+   */
   private async credentials(
-    signal?: AbortSignal,
+    options: RegistryCallOptions,
   ): Promise<RegistryCredentials | undefined> {
     const { credentialsFor, registry } = this.options;
+    const { signal } = options;
     try {
-      return await abortable(
-        (async () => credentialsFor?.(registry, { signal }))(),
+      const credentials = await abortable(
+        (async () => credentialsFor?.(registry, options))(),
         signal,
         () =>
           canceledError(
@@ -241,6 +251,8 @@ export class RegistryAuthenticator {
             registry,
           ),
       );
+      if (credentials) heldSecrets.addCredentials(credentials);
+      return credentials;
     } catch (error) {
       if (error instanceof RegistryError) throw error;
       throw new RegistryError(
@@ -277,8 +289,14 @@ export class RegistryAuthenticator {
     }
     let pending = this.pending.get(key);
     if (!pending || pending.abandoned) {
+      // The shared request keeps the first caller's bound on requests in flight.
+      const { requestSlots } = options;
       const work = new SharedWork(
-        shared => this.fetchToken(challenge, scope, key, shared),
+        shared =>
+          this.fetchToken(challenge, scope, key, {
+            signal: shared,
+            requestSlots,
+          }),
         aborted =>
           canceledError(aborted, `the token request for ${registry}`, registry),
       );
@@ -296,10 +314,11 @@ export class RegistryAuthenticator {
     challenge: { realm: string; service?: string },
     scope: string,
     key: string,
-    signal: AbortSignal,
+    call: RegistryCallOptions & { signal: AbortSignal },
   ): Promise<string> {
     const { registry, http } = this.options;
-    const credentials = await this.credentials(signal);
+    const { signal, requestSlots } = call;
+    const credentials = await this.credentials(call);
     if (credentials && 'token' in credentials) {
       return credentials.token;
     }
@@ -325,6 +344,7 @@ export class RegistryAuthenticator {
         : undefined,
       maxBodyBytes: MAX_TOKEN_RESPONSE_BYTES,
       signal,
+      requestSlots,
     });
     if (response.status !== 200) {
       const kinds: Record<number, 'unauthorized' | 'denied' | 'rate-limited'> =
@@ -364,6 +384,7 @@ export class RegistryAuthenticator {
         },
       );
     }
+    heldSecrets.add(value);
     const lifetimeS =
       typeof body.expires_in === 'number' && body.expires_in > 0
         ? body.expires_in

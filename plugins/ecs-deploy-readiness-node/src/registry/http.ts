@@ -26,7 +26,7 @@ import {
   NetworkPolicyOptions,
   RegistryTimeouts,
 } from './options';
-import { RegistryError } from './types';
+import { RegistryError, RequestSlots } from './types';
 
 /**
  * Resolves a host name to every address it has (like `dns.lookup` with `all: true`).
@@ -44,6 +44,12 @@ export type ResolveHost = (
  */
 export interface SafeHttpClientOptions extends NetworkPolicyOptions {
   timeouts?: Pick<RegistryTimeouts, 'connectMs' | 'requestMs'>;
+  /**
+   * Most connections per host (the agents' `maxSockets`). Default 16; raised to the `limit` of
+   * the largest {@link SafeRequestOptions.requestSlots} a request brings, so a request that holds
+   * a slot never waits for a socket too.
+   */
+  maxSocketsPerHost?: number;
   /** Default body limit of a request. Default 4 MiB. */
   maxBodyBytes?: number;
   /** Most redirects followed. Default 5. */
@@ -78,6 +84,12 @@ export interface SafeRequestOptions {
    * followed under the same signal.
    */
   signal?: AbortSignal;
+  /**
+   * The bound on requests in flight this request keeps: it waits for a slot before it is sent
+   * and holds it until its last redirect is answered. The wait for a slot is not part of the
+   * request's time limit.
+   */
+  requestSlots?: RequestSlots;
 }
 
 /**
@@ -190,12 +202,18 @@ export class SafeHttpClient {
     this.insecureRules = rules(options.insecureRegistries);
     this.resolve = options.resolve ?? defaultResolve;
     this.userAgent = options.userAgent ?? 'ecs-deploy-readiness';
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    const maxSockets = options.maxSocketsPerHost ?? 16;
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
     this.httpsAgent = new https.Agent({
       keepAlive: true,
-      maxSockets: 16,
+      maxSockets,
       ca: options.ca,
     });
+  }
+
+  /** Most connections per host now (see {@link SafeHttpClientOptions.maxSocketsPerHost}). */
+  get maxSocketsPerHost(): number {
+    return this.httpAgent.maxSockets;
   }
 
   /** Closes idle keep-alive connections. */
@@ -221,13 +239,30 @@ export class SafeHttpClient {
 
   /**
    * Sends a GET or HEAD and reads the whole body, following redirects unless told not to.
-   * Resolves with any HTTP status; rejects only with a RegistryError.
+   * Resolves with any HTTP status; rejects only with a RegistryError. With `requestSlots`, the
+   * request (its redirects included) runs in one slot. Its time limit counts from when it is
+   * sent (the first connection is assigned), not while it waits for a slot.
    */
-  async request(
+  request(
     target: string | URL,
     options: SafeRequestOptions = {},
   ): Promise<SafeResponse> {
-    const deadline = Date.now() + this.requestMs;
+    const slots = options.requestSlots;
+    if (!slots) return this.requestNow(target, options);
+    // Sockets per host follow the largest bound in use, so a request holding a slot never
+    // also queues for a socket.
+    for (const agent of [this.httpAgent, this.httpsAgent]) {
+      if (agent.maxSockets < slots.limit) agent.maxSockets = slots.limit;
+    }
+    return slots.run(() => this.requestNow(target, options), options.signal);
+  }
+
+  private async requestNow(
+    target: string | URL,
+    options: SafeRequestOptions,
+  ): Promise<SafeResponse> {
+    // Set when the first hop is given its connection: the time limit counts from there.
+    const clock: { sentAt?: number } = {};
     const follow = options.followRedirects ?? true;
     const { signal } = options;
     let url: URL;
@@ -260,7 +295,7 @@ export class SafeHttpClient {
       const response = await this.send(url, {
         method: options.method ?? 'GET',
         headers,
-        deadline,
+        clock,
         maxBodyBytes: options.maxBodyBytes ?? this.maxBodyBytes,
         skipRedirectBody: follow,
         registry,
@@ -396,16 +431,19 @@ export class SafeHttpClient {
     request: {
       method: string;
       headers: Record<string, string>;
-      deadline: number;
+      clock: { sentAt?: number };
       maxBodyBytes: number;
       skipRedirectBody: boolean;
       registry: string;
       signal?: AbortSignal;
     },
   ): Promise<SafeResponse> {
-    const { registry, maxBodyBytes, signal } = request;
-    const remaining = request.deadline - Date.now();
-    if (remaining <= 0) {
+    const { registry, maxBodyBytes, signal, clock } = request;
+    const remainingMs = () =>
+      clock.sentAt === undefined
+        ? this.requestMs
+        : clock.sentAt + this.requestMs - Date.now();
+    if (remainingMs() <= 0) {
       return Promise.reject(
         new RegistryError(
           'timeout',
@@ -531,18 +569,23 @@ export class SafeHttpClient {
         else req.once('socket', () => req.destroy(error));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      timers.push(
-        setTimeout(
-          () =>
-            fail(
-              'timeout',
-              `${url.host} did not answer within ${this.requestMs} ms`,
-            ),
-          remaining,
-        ),
-      );
+      // The time limits start when the request is given its connection (at once, or once the
+      // agent has a free socket), never while it waits in a queue.
       req.on('socket', (socket: Socket) => {
-        if (settled || !socket.connecting) return;
+        if (settled) return;
+        clock.sentAt ??= Date.now();
+        const remaining = remainingMs();
+        timers.push(
+          setTimeout(
+            () =>
+              fail(
+                'timeout',
+                `${url.host} did not answer within ${this.requestMs} ms`,
+              ),
+            Math.max(0, remaining),
+          ),
+        );
+        if (!socket.connecting) return;
         const timer = setTimeout(
           () =>
             fail(

@@ -46,6 +46,21 @@ describe('SecretRedactor', () => {
     expect(r.redact(text)).toBe(text);
   });
 
+  it('keeps prose about schemes readable', () => {
+    const r = new SecretRedactor();
+    for (const text of [
+      'no basic auth credentials',
+      'unsupported: Basic authentication is required',
+      'Authorization: Bearer realm="https://auth.example/token"',
+      'a bearer token was refused',
+    ]) {
+      expect(r.redact(text)).toBe(text);
+    }
+    expect(r.redact('Authorization: Basic dXNlcjpwYXNz')).toBe(
+      'Authorization: Basic [redacted]',
+    );
+  });
+
   it('redacts strings deep inside a value without changing its shape', () => {
     const r = new SecretRedactor();
     r.add('tok-123456');

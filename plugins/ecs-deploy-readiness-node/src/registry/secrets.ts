@@ -26,8 +26,11 @@ const MIN_SECRET_LENGTH = 4;
  * registry may echo back a header a proxy added).
  */
 const CREDENTIAL_PATTERNS: RegExp[] = [
-  /\b(Bearer|Basic)\s+(?![a-z]+=")[A-Za-z0-9._~+/=-]{4,}/gi,
-  /\b(authorization|x-registry-auth|x-amz-security-token)(["']?\s*[:=]\s*["']?)[^\s"',;]+/gi,
+  // A scheme and a value that looks encoded (a digit, one of `+/=._~-`, or a capital after a small
+  // letter), so that prose such as "no basic auth credentials" or "Basic authentication" stays
+  // readable. Case-sensitive on purpose: `[a-z][A-Z]` means what it says.
+  /\b([Bb]earer|[Bb]asic|BEARER|BASIC)\s+(?![a-z]+=")(?=[A-Za-z]*(?:[0-9+/=._~-]|[a-z][A-Z]))[A-Za-z0-9._~+/=-]{6,}/g,
+  /\b(authorization|x-registry-auth|x-amz-security-token)(["']?\s*[:=]\s*["']?)(?!\s*(?:Bearer|Basic)\b)[^\s"',;]+/gi,
   /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi,
 ];
 
@@ -78,7 +81,7 @@ export class SecretRedactor {
       if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     for (const pattern of CREDENTIAL_PATTERNS) {
-      out = out.replace(pattern, (match, first: string, second?: string) => {
+      out = out.replace(pattern, (_match, first: string, second?: string) => {
         if (/^(bearer|basic)$/i.test(first)) return `${first} ${REDACTED}`;
         if (typeof second === 'string' && !/^\d+$/.test(second)) {
           return `${first}${second}${REDACTED}`;

@@ -16,6 +16,7 @@
 
 import type { ImageDetails, RepositoryInfo } from '../analysis/repositoryFacts';
 import { ImageReference } from '../reference/types';
+import { heldSecrets } from './secrets';
 
 export type {
   ImageDetails,
@@ -31,6 +32,8 @@ export type {
  *   name, tag or digest); the registry was not asked, or it rejected the request as malformed.
  *   Never reported as "not found".
  * - `canceled`: the caller's `AbortSignal` fired; nothing can be concluded.
+ * - `image-archived`: ECR has the image but in its archive storage class (`ARCHIVED`) or
+ *   being restored (`ACTIVATING`): it cannot be pulled until restored. Not "not found".
  *
  * @public
  */
@@ -39,6 +42,7 @@ export type RegistryErrorKind =
   | 'canceled'
   | 'repository-not-found'
   | 'manifest-not-found'
+  | 'image-archived'
   | 'blob-not-found'
   | 'unauthorized'
   | 'denied'
@@ -75,6 +79,8 @@ export interface RegistryErrorOptions {
 
 /**
  * An error from a registry or from the engine's own safety limits. Tell it with `instanceof`.
+ * Its message often quotes the registry's own text; every credential the process holds (see
+ * `heldSecrets`) and every credential-shaped value in it is redacted when the error is made.
  *
  * @public
  */
@@ -95,7 +101,7 @@ export class RegistryError extends Error {
     message: string,
     options: RegistryErrorOptions = {},
   ) {
-    super(message, { cause: options.cause });
+    super(heldSecrets.redact(message), { cause: options.cause });
     this.name = 'RegistryError';
     this.kind = kind;
     this.httpStatus = options.httpStatus;
@@ -116,6 +122,42 @@ export interface RegistryCallOptions {
    * rejects with a RegistryError of kind `canceled`.
    */
   signal?: AbortSignal;
+  /**
+   * The bound on requests in flight the call must keep (the inspector's concurrency): every
+   * request the call sends, HTTP or AWS API, runs in one of its slots. Without it, the call is
+   * bounded by its client's own limits only.
+   */
+  requestSlots?: RequestSlots;
+}
+
+/**
+ * A bound on requests in flight, shared by every call given it. A registry client runs each
+ * request it sends (one HTTP request with its redirects, one AWS API call) in one slot, from
+ * just before it is sent until its answer is read, and holds no slot while it waits for
+ * anything else (a token, credentials, another request), so slots cannot deadlock.
+ *
+ * @public
+ */
+export interface RequestSlots {
+  /** Most requests in flight at once. */
+  readonly limit: number;
+  /**
+   * Runs `task` in a slot once one is free, in arrival order. Rejects with a RegistryError of
+   * kind `canceled`, without running it, when `signal` fires while it waits.
+   */
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+/**
+ * What a registry says a tag points at, without the document: its digest and media type.
+ *
+ * @public
+ */
+export interface TagTarget {
+  /** Digest of the manifest or index the tag points at now. */
+  digest: string;
+  /** The media type the registry declared for it, when it did. */
+  mediaType?: string;
 }
 
 /**
@@ -164,6 +206,17 @@ export interface RegistryClient {
     digest: string,
     options?: RegistryCallOptions,
   ): Promise<boolean>;
+  /**
+   * The digest a tag points at now, without its content (OCI Distribution:
+   * `HEAD /v2/<name>/manifests/<tag>` and its `Docker-Content-Digest`). Resolves undefined when
+   * the registry does not say (the caller then fetches the manifest); throws as
+   * {@link RegistryClient.getManifest} does. Optional: without it, a tag is always fetched.
+   */
+  tagDigest?(
+    repository: string,
+    tag: string,
+    options?: RegistryCallOptions,
+  ): Promise<TagTarget | undefined>;
   /** Fetches a small blob (a config) by digest, size-capped and verified against the digest. */
   getBlob(
     repository: string,

@@ -114,10 +114,13 @@ export async function runAnalyze(
     throw new InputError(`${file}: ${result.error}`);
   }
   const report = result.report;
-  io.stdout(
-    options.json
-      ? toJson({ ...report, findings: findingsForJson(report.findings) })
-      : `${renderReport(report, painter)}\n`,
-  );
+  if (options.json) {
+    io.stdout(
+      toJson({ ...report, findings: findingsForJson(report.findings) }),
+      'json',
+    );
+  } else {
+    io.stdout(`${renderReport(report, painter)}\n`);
+  }
   return exitCodeFor(report.findings, options.failOn);
 }

@@ -62,11 +62,11 @@ export async function runCheckImage(
     deployedDigests: options.deployedDigest,
     hasRepositoryCredentials: options.withCredentials,
   });
-  io.stdout(
-    options.json
-      ? toJson(imageInspectionJson(result))
-      : `${renderImageInspection(result, painter)}\n`,
-  );
+  if (options.json) {
+    io.stdout(toJson(imageInspectionJson(result)), 'json');
+  } else {
+    io.stdout(`${renderImageInspection(result, painter)}\n`);
+  }
   // An invalid reference on the command line is an input error, not a finding about an image.
   if (result.findings.some(f => f.id === 'invalid-reference')) return 2;
   return exitCodeFor(result.findings, options.failOn);

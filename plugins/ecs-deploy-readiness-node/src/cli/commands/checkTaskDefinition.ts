@@ -14,8 +14,15 @@
  * limitations under the License.
  */
 
-import { parseJsonBytes, parseTaskDefinition } from '../../analysis';
-import type { ImageInspector } from '../../inspect';
+import {
+  TaskDefinitionSummary,
+  parseJsonBytes,
+  parseTaskDefinition,
+  sortFindings,
+  statusOf,
+  taskDefinitionFindings,
+} from '../../analysis';
+import type { ImageInspector, TaskDefinitionInspection } from '../../inspect';
 import { CliIo, InputError, readInput } from '../io';
 import {
   FailOn,
@@ -39,13 +46,33 @@ export interface CheckTaskDefinitionOptions {
 export async function readTaskDefinitionFile(
   io: CliIo,
   file: string,
-): Promise<{ text: string; value: unknown }> {
+): Promise<{ text: string; value: unknown; summary: TaskDefinitionSummary }> {
   const text = await readInput(io, file, 'task definition');
   const parsed = parseJsonBytes(text);
   if (!parsed.ok) throw new InputError(`${file}: ${parsed.error}`);
   const summary = parseTaskDefinition(parsed.value);
   if (!summary.ok) throw new InputError(`${file}: ${summary.reason}`);
-  return { text, value: parsed.value };
+  return { text, value: parsed.value, summary: summary.taskDefinition };
+}
+
+/**
+ * The inspection with the findings about the task definition itself (more containers than ECS
+ * registers) added, and its status recomputed.
+ */
+export function withTaskDefinitionFindings(
+  result: TaskDefinitionInspection,
+  summary: TaskDefinitionSummary,
+): TaskDefinitionInspection {
+  const own = taskDefinitionFindings(summary).filter(
+    f => !result.findings.some(existing => existing.id === f.id),
+  );
+  if (own.length === 0) return result;
+  const findings = sortFindings([...own, ...result.findings]);
+  return {
+    ...result,
+    status: result.status === 'canceled' ? 'canceled' : statusOf(findings),
+    findings,
+  };
 }
 
 /**
@@ -59,12 +86,15 @@ export async function runCheckTaskDefinition(
   io: CliIo,
   painter: Painter,
 ): Promise<number> {
-  const { value } = await readTaskDefinitionFile(io, file);
-  const result = await inspector.inspectTaskDefinition(value);
-  io.stdout(
-    options.json
-      ? toJson(taskDefinitionInspectionJson(result))
-      : `${renderTaskDefinitionInspection(result, painter)}\n`,
+  const { value, summary } = await readTaskDefinitionFile(io, file);
+  const result = withTaskDefinitionFindings(
+    await inspector.inspectTaskDefinition(value),
+    summary,
   );
+  if (options.json) {
+    io.stdout(toJson(taskDefinitionInspectionJson(result)), 'json');
+  } else {
+    io.stdout(`${renderTaskDefinitionInspection(result, painter)}\n`);
+  }
   return exitCodeFor(result.findings, options.failOn);
 }

@@ -15,7 +15,7 @@
  */
 
 import { isDeepStrictEqual } from 'util';
-import { parseTaskDefinition } from '../../analysis';
+import { taskDefinitionFindings } from '../../analysis';
 import type { ImageInspector } from '../../inspect';
 import { CliIo, InputError } from '../io';
 import { readTaskDefinitionFile } from './checkTaskDefinition';
@@ -84,9 +84,10 @@ export async function runPinDigests(
   if (options.write && file === '-') {
     throw new InputError('--write needs a file, not standard input');
   }
-  const { text, value } = await readTaskDefinitionFile(io, file);
-  const summary = parseTaskDefinition(value);
-  if (!summary.ok) throw new InputError(summary.reason);
+  const { text, value, summary } = await readTaskDefinitionFile(io, file);
+  for (const finding of taskDefinitionFindings(summary)) {
+    io.stderr(`! ${finding.title}\n`);
+  }
 
   // A fresh copy from the same text, so the original value stays untouched.
   const expected = JSON.parse(JSON.stringify(value));
@@ -94,7 +95,7 @@ export async function runPinDigests(
   const replacements = new Map<string, string>();
   let failures = 0;
   const results = await Promise.all(
-    summary.taskDefinition.containers.map(async container =>
+    summary.containers.map(async container =>
       container.image === undefined
         ? undefined
         : { container, result: await inspector.resolveDigest(container.image) },
@@ -131,7 +132,9 @@ export async function runPinDigests(
         : `Nothing to pin in ${file}\n`,
     );
   } else {
-    io.stdout(output.endsWith('\n') ? output : `${output}\n`);
+    // The task definition as JSON: DEL, C1 and bidi controls escaped inside its strings, its
+    // whitespace (tabs, CRLF) as it was.
+    io.stdout(output.endsWith('\n') ? output : `${output}\n`, 'json');
   }
   return failures > 0 ? 1 : 0;
 }

@@ -107,7 +107,19 @@ export class FakeRegistryClient implements RegistryClient {
   /** Calls whose signal fired while they waited. */
   aborted = 0;
 
-  private async call<T>(
+  /** Each call is one request: it runs in a slot of `options.requestSlots`, as real clients do. */
+  private call<T>(
+    method: Method,
+    fn: () => T,
+    options?: RegistryCallOptions,
+  ): Promise<T> {
+    const slots = options?.requestSlots;
+    return slots
+      ? slots.run(() => this.callNow(method, fn, options), options?.signal)
+      : this.callNow(method, fn, options);
+  }
+
+  private async callNow<T>(
     method: Method,
     fn: () => T,
     options?: RegistryCallOptions,

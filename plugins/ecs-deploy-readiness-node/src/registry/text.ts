@@ -1,0 +1,31 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { heldSecrets } from './secrets';
+
+/**
+ * Text a registry sent (an error body's message, a header), made fit to quote in an error
+ * message: credentials redacted first (so cutting it short cannot leave part of a secret that no
+ * longer matches), then printable ASCII only, at most `maxLength` characters.
+ *
+ * @internal
+ */
+export function quoteRegistryText(text: string, maxLength: number): string {
+  return heldSecrets
+    .redact(text)
+    .replace(/[^ -~]/g, ' ')
+    .slice(0, maxLength);
+}
