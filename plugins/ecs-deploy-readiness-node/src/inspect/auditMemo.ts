@@ -92,6 +92,12 @@ export class AuditMemo {
     return entry.work.wait(signal) as Promise<T>;
   }
 
+  /** Whether an answer for `key` is held or in flight (and will be joined by `get`). */
+  has(key: string): boolean {
+    const entry = this.entries.get(key);
+    return entry !== undefined && !entry.work.abandoned;
+  }
+
   /**
    * Records an answer learnt on the way (a manifest fetched by digest exists), unless one is held
    * or in flight for `key` already.

@@ -47,15 +47,28 @@ import { dirname, join } from 'node:path';
 export interface DocumentCache {
   /**
    * True when the cache outlives one inspector (on disk, or shared across audits). The
-   * inspector then asks a tag's digest with a `HEAD` and reads the document from the cache,
-   * fetching it only on a miss; with a cache that is not persistent (the default in-memory one)
-   * a tag is fetched with one `GET`. Default false.
+   * inspector then asks the digest of a tag read before with this cache (its tag-read marker)
+   * with a `HEAD` and reads the document from the cache, fetching it only on a miss; a tag not
+   * read before, or any tag with a cache that is not persistent (the default in-memory one), is
+   * one `GET`. Default false.
    */
   readonly persistent?: boolean;
   /** The bytes stored for a digest such as `sha256:<hex>`, or undefined when not held. */
   get(digest: string): Promise<Buffer | undefined>;
   /** Stores the bytes of the document with this digest. */
   set(digest: string, bytes: Buffer): Promise<void>;
+}
+
+/** A marker's bytes, and the digest they are stored under (content-addressed like a document). */
+function marker(fields: Record<string, string>): {
+  digest: string;
+  bytes: Buffer;
+} {
+  const bytes = Buffer.from(JSON.stringify(fields));
+  return {
+    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    bytes,
+  };
 }
 
 /**
@@ -70,18 +83,33 @@ export function blobsVerifiedMarker(
   repository: string,
   manifestDigest: string,
 ): { digest: string; bytes: Buffer } {
-  const bytes = Buffer.from(
-    JSON.stringify({
-      marker: 'ecs-deploy-readiness/blobs-verified/v1',
-      registry,
-      repository,
-      manifest: manifestDigest,
-    }),
-  );
-  return {
-    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
-    bytes,
-  };
+  return marker({
+    marker: 'ecs-deploy-readiness/blobs-verified/v1',
+    registry,
+    repository,
+    manifest: manifestDigest,
+  });
+}
+
+/**
+ * The tag-read marker: present means a tag was read once with this cache, so its document is
+ * likely cached and a `HEAD` for its digest is worth trying before a `GET`. It says nothing of
+ * what the tag points at or whether it exists (the registry is asked either way); it only spares
+ * a first read the `HEAD` that a cold cache cannot use.
+ *
+ * @internal
+ */
+export function tagReadMarker(
+  registry: string,
+  repository: string,
+  tag: string,
+): { digest: string; bytes: Buffer } {
+  return marker({
+    marker: 'ecs-deploy-readiness/tag-read/v1',
+    registry,
+    repository,
+    tag,
+  });
 }
 
 /**
@@ -163,7 +191,7 @@ export interface FileDocumentCacheOptions {
  * not match its digest is a miss (and a mismatching file is removed), never an error; a store
  * that fails is ignored. Its entries never go stale (a digest's content never changes), so the
  * directory can be kept as long as wanted and deleted at any time. It is `persistent`, so the
- * inspector asks tags with a `HEAD`.
+ * inspector asks tags it has read before with a `HEAD`.
  *
  * @public
  */

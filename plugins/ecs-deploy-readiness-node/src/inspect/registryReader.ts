@@ -30,7 +30,11 @@ import type {
 } from '../registry/types';
 import { RegistryError } from '../registry/types';
 import type { AuditMemo } from './auditMemo';
-import { blobsVerifiedMarker, DocumentCache } from './documentCache';
+import {
+  blobsVerifiedMarker,
+  DocumentCache,
+  tagReadMarker,
+} from './documentCache';
 import type { Limiter } from './limiter';
 
 /** Timeouts from one registry host after which the audit stops asking it. */
@@ -110,11 +114,13 @@ export class RegistryReader {
     const tagDigest = this.cache.persistent
       ? client.tagDigest?.bind(client)
       : undefined;
+    const readBefore = tagReadMarker(client.registry, repository, tag);
     let fetched: FetchedManifest | undefined;
     const target = await this.memo.get<TagTarget>(
       key('tag', client, repository, tag),
       async s => {
-        if (tagDigest) {
+        // A HEAD pays only when the document is cached: a tag read before with this cache.
+        if (tagDigest && (await this.hasMarker(readBefore))) {
           const head = await this.send(
             client,
             o => tagDigest(repository, tag, o),
@@ -128,6 +134,7 @@ export class RegistryReader {
           s,
         );
         await this.store(fetched.digest, fetched.bytes);
+        if (tagDigest) await this.store(readBefore.digest, readBefore.bytes);
         return { digest: fetched.digest, mediaType: fetched.mediaType };
       },
       { signal },
@@ -251,20 +258,9 @@ export class RegistryReader {
       repository,
       check.manifestDigest,
     );
-    const verified = await this.cached(marker.digest, bytes =>
-      bytes.equals(marker.bytes) ? true : undefined,
-    );
-    if (verified) return allPresent();
+    if (await this.hasMarker(marker)) return allPresent();
     const ask = unique.filter(d => !check.present?.has(d));
-    const answers =
-      ask.length === 0
-        ? new Map<string, boolean>()
-        : await this.memo.get(
-            key('blobs', client, repository, ask.join(',')),
-            s =>
-              this.send(client, o => client.blobsExist(repository, ask, o), s),
-            { signal },
-          );
+    const answers = await this.blobsExist(client, repository, ask, signal);
     const present = new Map(
       unique.map(d => [d, check.present?.has(d) ? true : answers.get(d)]),
     );
@@ -274,6 +270,44 @@ export class RegistryReader {
     return new Map(
       [...present].filter((e): e is [string, boolean] => e[1] !== undefined),
     );
+  }
+
+  /**
+   * Whether the repository holds each blob, asked once per (registry, repository, blob) in the
+   * audit: images that share layers share the answers, and the blobs no one has asked about yet
+   * go to the registry in one call (one HEAD each, or one BatchCheckLayerAvailability).
+   */
+  private async blobsExist(
+    client: RegistryClient,
+    repository: string,
+    digests: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, boolean>> {
+    const blobKey = (digest: string) =>
+      key('blob-exists', client, repository, digest);
+    const unasked = digests.filter(d => !this.memo.has(blobKey(d)));
+    const batch = (s: AbortSignal) =>
+      this.memo.get(
+        key('blobs', client, repository, unasked.join(',')),
+        b =>
+          this.send(client, o => client.blobsExist(repository, unasked, o), b),
+        { signal: s, keep: false },
+      );
+    const answers = await Promise.all(
+      digests.map(digest =>
+        this.memo.get(
+          blobKey(digest),
+          async s => (await batch(s)).get(digest),
+          { signal },
+        ),
+      ),
+    );
+    const present = new Map<string, boolean>();
+    digests.forEach((digest, i) => {
+      const answer = answers[i];
+      if (answer !== undefined) present.set(digest, answer);
+    });
+    return present;
   }
 
   /** Repository settings; undefined where the registry has no such API. */
@@ -397,6 +431,17 @@ export class RegistryReader {
   private throwIfGivenUp(host: string): void {
     const given = this.givenUp(host);
     if (given !== undefined) throw new HostGivenUpError(host, given);
+  }
+
+  /** Whether the cache holds the marker, with exactly its bytes. */
+  private async hasMarker(marker: {
+    digest: string;
+    bytes: Buffer;
+  }): Promise<boolean> {
+    const held = await this.cached(marker.digest, bytes =>
+      bytes.equals(marker.bytes) ? true : undefined,
+    );
+    return held === true;
   }
 
   /** The cached document, verified; a miss when absent, corrupt, or the cache fails. */

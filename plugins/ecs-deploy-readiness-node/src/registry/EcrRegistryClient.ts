@@ -14,23 +14,15 @@
  * limitations under the License.
  */
 
-import {
-  BatchCheckLayerAvailabilityCommand,
-  BatchGetImageCommand,
+import type {
   BatchGetImageCommandOutput,
-  DescribeImagesCommand,
   DescribeImagesCommandInput,
   DescribeImagesCommandOutput,
-  DescribeRepositoriesCommand,
   ECRClient,
-  ECRServiceException,
-  GetAuthorizationTokenCommand,
-  GetLifecyclePolicyCommand,
   Image,
   ImageDetail,
   ImageFailure,
   ImageIdentifier,
-  LifecyclePolicyNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { MANIFEST_MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { EcrRegistryInfo } from '../reference/types';
@@ -50,6 +42,21 @@ import {
   RepositoryInfo,
   TagMutability,
 } from './types';
+
+type EcrSdk = typeof import('@aws-sdk/client-ecr');
+let loadedSdk: EcrSdk | undefined;
+
+/**
+ * The SDK's ECR module (commands, exception classes), loaded on the first ECR call: it is the
+ * slowest part of the engine to load, and a process that never checks an ECR image (other
+ * registries, `analyze`, `classify`) must not pay for it. The `ECRClient` itself comes from the
+ * caller.
+ */
+function sdk(): EcrSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loadedSdk ??= require('@aws-sdk/client-ecr') as EcrSdk;
+  return loadedSdk;
+}
 
 /**
  * Options of {@link EcrRegistryClient}.
@@ -154,7 +161,7 @@ export function awsRegistryError(
   const err = error as { name?: unknown; code?: unknown; message?: unknown };
   const name = typeof err?.name === 'string' ? err.name : 'Error';
   const code = typeof err?.code === 'string' ? err.code : undefined;
-  const answered = ECRServiceException.isInstance(error);
+  const answered = sdk().ECRServiceException.isInstance(error);
   let kind: RegistryErrorKind = AWS_ERROR_KINDS[name] ?? 'bad-response';
   if (!answered && code === 'ETIMEDOUT') kind = 'timeout';
   else if (!answered && code && NETWORK_CODES.has(code)) kind = 'network';
@@ -435,7 +442,7 @@ export class EcrRegistryClient implements RegistryClient {
         `BatchCheckLayerAvailability in ${repository}`,
         signal =>
           this.client.send(
-            new BatchCheckLayerAvailabilityCommand({
+            new (sdk().BatchCheckLayerAvailabilityCommand)({
               registryId: this.registryId,
               repositoryName: repository,
               layerDigests: batch,
@@ -479,7 +486,7 @@ export class EcrRegistryClient implements RegistryClient {
         `DescribeRepositories for ${repository}`,
         signal =>
           this.client.send(
-            new DescribeRepositoriesCommand({
+            new (sdk().DescribeRepositoriesCommand)({
               registryId: this.registryId,
               repositoryNames: [repository],
             }),
@@ -492,7 +499,7 @@ export class EcrRegistryClient implements RegistryClient {
         signal =>
           this.client
             .send(
-              new GetLifecyclePolicyCommand({
+              new (sdk().GetLifecyclePolicyCommand)({
                 registryId: this.registryId,
                 repositoryName: repository,
               }),
@@ -501,7 +508,7 @@ export class EcrRegistryClient implements RegistryClient {
             .then(
               out => out.lifecyclePolicyText,
               error => {
-                if (error instanceof LifecyclePolicyNotFoundException)
+                if (error instanceof sdk().LifecyclePolicyNotFoundException)
                   return undefined;
                 throw error;
               },
@@ -603,7 +610,7 @@ export class EcrRegistryClient implements RegistryClient {
       `BatchGetImage for ${subject}`,
       signal =>
         this.client.send(
-          new BatchGetImageCommand({
+          new (sdk().BatchGetImageCommand)({
             registryId: this.registryId,
             repositoryName: repository,
             imageIds: [imageId],
@@ -631,7 +638,7 @@ export class EcrRegistryClient implements RegistryClient {
         action,
         signal =>
           this.client.send(
-            new DescribeImagesCommand(
+            new (sdk().DescribeImagesCommand)(
               withFilter ? { ...input, filter: { imageStatus: 'ANY' } } : input,
             ),
             { abortSignal: signal },
@@ -700,7 +707,7 @@ export class EcrRegistryClient implements RegistryClient {
     const output = await this.call(
       'GetAuthorizationToken',
       callSignal =>
-        this.client.send(new GetAuthorizationTokenCommand({}), {
+        this.client.send(new (sdk().GetAuthorizationTokenCommand)({}), {
           abortSignal: callSignal,
         }),
       call,
