@@ -142,7 +142,7 @@ describe('Against a registry that never answers', () => {
     })),
   });
 
-  it.each([2, 12])(
+  it.each([2, 10])(
     'ends an inspection of %i containers at the inspection deadline, each unverifiable and saying why',
     async containers => {
       const inspector = ImageInspector.create({

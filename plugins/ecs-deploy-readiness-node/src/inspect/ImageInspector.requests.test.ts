@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BuiltArtifact,
+  LayerSpec,
   buildImage,
   buildMultiPlatformIndex,
   deleteBlob,
@@ -161,7 +162,7 @@ describe('A cold inspection', () => {
   });
 
   it('HEADs a layer that several images of the repository share once, however many containers use it', async () => {
-    const base = [
+    const base: LayerSpec[] = [
       { files: { '/base/os': 'shared base' } },
       { files: { '/base/runtime': 'shared runtime' } },
     ];

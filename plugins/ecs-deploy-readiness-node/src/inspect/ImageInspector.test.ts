@@ -672,6 +672,37 @@ describe('ImageInspector.inspectTaskDefinition', () => {
     ).toEqual([['api', 'deployed-digest-missing', missing]]);
   });
 
+  it('blocks a task definition with more containers than ECS registers, and still checks every image', async () => {
+    const registry = new FakeRegistryClient('registry.example.com');
+    const index = multiArch(['amd64'], false);
+    registry.push('api', index);
+    const result = await setup(registry).inspectTaskDefinition({
+      containerDefinitions: Array.from({ length: 11 }, (_, i) => ({
+        name: `c${i}`,
+        image: `registry.example.com/api@${index.manifest.digest}`,
+      })),
+    });
+    expect(result.status).toBe('blocked');
+    expect(result.findings.map(f => [f.id, f.container])).toEqual([
+      ['too-many-containers', undefined],
+    ]);
+    expect(result.containers.map(c => c.inspection?.status)).toEqual(
+      Array(11).fill('ready'),
+    );
+  });
+
+  it('gives an unreadable runtimePlatform as the reason, never a default platform', async () => {
+    const result = await setup().inspectTaskDefinition({
+      runtimePlatform: 'linux/arm64',
+      containerDefinitions: [{ name: 'a', image: 'registry.example.com/a:1' }],
+    });
+    expect(result).toMatchObject({
+      status: 'unverifiable',
+      error: expect.stringContaining('runtimePlatform'),
+      containers: [],
+    });
+  });
+
   it('never throws for a task definition it cannot read', async () => {
     const result = await setup().inspectTaskDefinition({ family: 'x' });
     expect(result).toMatchObject({

@@ -28,9 +28,12 @@ import {
   factsOf,
   formatPlatform,
   parsePlatform,
+  isSociIndexEntry,
   parseTaskDefinition,
+  SOCI,
   sortFindings,
   statusOf,
+  taskDefinitionFindings,
 } from '../analysis';
 import {
   ParseImageReferenceOptions,
@@ -268,7 +271,10 @@ export class ImageInspector {
         };
       }),
     );
-    const findings = sortFindings(containers.flatMap(c => c.findings));
+    const findings = sortFindings([
+      ...taskDefinitionFindings(td),
+      ...containers.flatMap(c => c.findings),
+    ]);
     const canceled = containers.some(c => c.inspection?.status === 'canceled');
     return {
       family: td.family,
@@ -417,7 +423,17 @@ export class ImageInspector {
       );
     }
     if (resolvedDigest && client.value.describeImage) {
-      const image = await checkImageDetails(ctx, resolvedDigest);
+      const image = await checkImageDetails(ctx, resolvedDigest, {
+        platformManifestDigest: resolution.platformManifestDigest,
+        // A SOCI index manifest v2: an index whose image entries name their SOCI index.
+        sociV2: resolution.image.indexes.some(index =>
+          index.document.manifests.some(
+            entry =>
+              isSociIndexEntry(entry) ||
+              entry.annotations?.[SOCI.indexDigestAnnotation] !== undefined,
+          ),
+        ),
+      });
       if (image.details) {
         facts.registryImage = {
           ...image.details,
@@ -426,10 +442,7 @@ export class ImageInspector {
             image.details.lastRecordedPullTime?.toISOString(),
         };
       }
-      // The documents may already show the image empty; one finding says it.
-      if (!findings.some(f => f.id === 'empty-image')) {
-        findings.push(...image.findings);
-      }
+      findings.push(...image.findings);
     }
     if (!ref.digest && resolution.resolved) {
       const mutability = await checkTagMutability(

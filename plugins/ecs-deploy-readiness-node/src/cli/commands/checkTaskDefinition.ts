@@ -18,11 +18,8 @@ import {
   TaskDefinitionSummary,
   parseJsonBytes,
   parseTaskDefinition,
-  sortFindings,
-  statusOf,
-  taskDefinitionFindings,
 } from '../../analysis';
-import type { ImageInspector, TaskDefinitionInspection } from '../../inspect';
+import type { ImageInspector } from '../../inspect';
 import { CliIo, InputError, readInput } from '../io';
 import {
   FailOn,
@@ -56,26 +53,6 @@ export async function readTaskDefinitionFile(
 }
 
 /**
- * The inspection with the findings about the task definition itself (more containers than ECS
- * registers) added, and its status recomputed.
- */
-export function withTaskDefinitionFindings(
-  result: TaskDefinitionInspection,
-  summary: TaskDefinitionSummary,
-): TaskDefinitionInspection {
-  const own = taskDefinitionFindings(summary).filter(
-    f => !result.findings.some(existing => existing.id === f.id),
-  );
-  if (own.length === 0) return result;
-  const findings = sortFindings([...own, ...result.findings]);
-  return {
-    ...result,
-    status: result.status === 'canceled' ? 'canceled' : statusOf(findings),
-    findings,
-  };
-}
-
-/**
  * `check-task-definition <file.json>`: every container's image, for the task's platform and
  * launch type, with its credentials and version consistency setting.
  */
@@ -86,11 +63,8 @@ export async function runCheckTaskDefinition(
   io: CliIo,
   painter: Painter,
 ): Promise<number> {
-  const { value, summary } = await readTaskDefinitionFile(io, file);
-  const result = withTaskDefinitionFindings(
-    await inspector.inspectTaskDefinition(value),
-    summary,
-  );
+  const { value } = await readTaskDefinitionFile(io, file);
+  const result = await inspector.inspectTaskDefinition(value);
   if (options.json) {
     io.stdout(toJson(taskDefinitionInspectionJson(result)), 'json');
   } else {
