@@ -69,6 +69,9 @@ export const CHECK_IDS = [
   'soci-index-v1',
   // The task definition itself: more containers than ECS registers.
   'too-many-containers',
+  // A non-ECR image that its registry serves only with credentials, for a container without
+  // repositoryCredentials (ECS pulls it anonymously).
+  'registry-auth-required',
 ] as const;
 
 /**

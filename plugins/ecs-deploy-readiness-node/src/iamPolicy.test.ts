@@ -32,9 +32,9 @@ const actions = ENGINE_ECR_PERMISSIONS.map(p => p.action);
 
 describe('the engine IAM policy', () => {
   it('grants every ECR API call the engine sends', () => {
-    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map(
-      m => `ecr:${m[1]}`,
-    );
+    const sent = [
+      ...source.matchAll(/new \(?(?:sdk\(\)\.)?(\w+)Command\)?\(/g),
+    ].map(m => `ecr:${m[1]}`);
     expect(sent.length).toBeGreaterThan(4);
     for (const action of sent) expect(actions).toContain(action);
   });
@@ -53,7 +53,9 @@ describe('the engine IAM policy', () => {
 
   it('grants nothing the engine does not use', () => {
     const used = new Set([
-      ...[...source.matchAll(/new (\w+)Command\(/g)].map(m => `ecr:${m[1]}`),
+      ...[...source.matchAll(/new \(?(?:sdk\(\)\.)?(\w+)Command\)?\(/g)].map(
+        m => `ecr:${m[1]}`,
+      ),
       'ecr:GetDownloadUrlForLayer',
     ]);
     expect(actions.filter(a => !used.has(a))).toEqual([]);

@@ -747,10 +747,10 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
     ],
   },
   {
-    keys: ['access-denied-registry-auth'],
-    title: 'The registry rejected the pull credentials',
+    keys: ['registry-auth-required', 'access-denied-registry-auth'],
+    title: 'The registry refuses the pull without valid credentials',
     explanation:
-      'The registry[[ <registry>]] answered that the pull is not authenticated: a private Docker Hub, GitHub, Quay or self-hosted image without repositoryCredentials, wrong or expired credentials in the secret, or, for ECR, no authorization token ("no basic auth credentials").',
+      'The registry[[ <registry>]] answered that the pull is not authenticated: a private Docker Hub, GitHub, Quay or self-hosted image without repositoryCredentials (ECS then pulls anonymously), wrong or expired credentials in the secret, or, for ECR, no authorization token ("no basic auth credentials").',
     steps: [
       {
         text: 'Store the registry credentials in Secrets Manager:',

@@ -57,6 +57,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<CheckId, Severity>> = {
   'encrypted-layer': 'blocking',
   'soci-index-v1': 'risk',
   'too-many-containers': 'blocking',
+  'registry-auth-required': 'blocking',
 };
 
 /** What a check knows when it creates a finding. @internal */

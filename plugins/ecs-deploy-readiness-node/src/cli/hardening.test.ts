@@ -158,7 +158,14 @@ describe('no credential in what the CLI prints', () => {
                 TOKEN,
             };
       const image = `${server.host}/echo/${repository}:1`;
-      const args = ['check-image', image, '--insecure-registry', server.host];
+      // --with-credentials: the container has repositoryCredentials, so the CLI sends its own.
+      const args = [
+        'check-image',
+        image,
+        '--with-credentials',
+        '--insecure-registry',
+        server.host,
+      ];
       const before = server.requests.length;
       const json = await runCli([...args, '--json'], { env });
       const text = await runCli(args, { env });
@@ -187,6 +194,7 @@ describe('no credential in what the CLI prints', () => {
     const { code, stdout, stderr } = await runCli([
       'check-image',
       `${basic.host}/echo/denied:1`,
+      '--with-credentials',
       '--insecure-registry',
       basic.host,
       '--docker-config',

@@ -273,7 +273,7 @@ describe('CLI against a real registry', () => {
     ).toBe(1);
   });
 
-  it('uses registry credentials from the environment', async () => {
+  it('uses registry credentials only for a container that has repositoryCredentials', async () => {
     const image = `${authRegistry.host}/private/app:1.0`;
     const args = [
       'check-image',
@@ -282,19 +282,32 @@ describe('CLI against a real registry', () => {
       '--insecure-registry',
       authRegistry.host,
     ];
-    const anonymous = JSON.parse((await runCli(args)).stdout);
-    expect(anonymous.status).toBe('unverifiable');
     const variable = `ECS_READINESS_REGISTRY_AUTH_${authRegistry.host
       .toUpperCase()
       .replace(/[^A-Z0-9]/g, '_')}`;
+    const env = { [variable]: 'ci:s3cret' };
+
+    // ECS pulls without credentials: blocked, whatever the CLI itself holds.
+    for (const options of [{}, { env }]) {
+      const run = await runCli(args, options);
+      expect(run.code).toBe(1);
+      const json = JSON.parse(run.stdout);
+      expect(json.status).toBe('blocked');
+      expect(json.findings[0]).toMatchObject({
+        id: 'registry-auth-required',
+        evidence: { errorKind: 'unauthorized', withoutCredentials: true },
+      });
+    }
+
+    // With repositoryCredentials, the CLI reads with its own credentials for the host...
+    const withCredentials = [...args, '--with-credentials'];
     const authenticated = JSON.parse(
-      (await runCli(args, { env: { [variable]: 'ci:s3cret' } })).stdout,
+      (await runCli(withCredentials, { env })).stdout,
     );
     expect(authenticated).toMatchObject({
       status: 'at-risk',
       resolvedDigest: plain.manifest.digest,
     });
-
     const config = await dir.write('docker-config.json', {
       auths: {
         [authRegistry.host]: {
@@ -303,9 +316,51 @@ describe('CLI against a real registry', () => {
       },
     });
     const viaConfig = JSON.parse(
-      (await runCli([...args, '--docker-config', config])).stdout,
+      (await runCli([...withCredentials, '--docker-config', config])).stdout,
     );
     expect(viaConfig.status).toBe('at-risk');
+    // ...and without any, it cannot tell whether the task's secret works.
+    const unknown = JSON.parse((await runCli(withCredentials)).stdout);
+    expect(unknown.status).toBe('unverifiable');
+  });
+
+  it('judges each container of a task definition by its own repositoryCredentials', async () => {
+    const variable = `ECS_READINESS_REGISTRY_AUTH_${authRegistry.host
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '_')}`;
+    const image = `${authRegistry.host}/private/app:1.0`;
+    const file = await dir.write('private-taskdef.json', {
+      family: 'private',
+      requiresCompatibilities: ['FARGATE'],
+      containerDefinitions: [
+        {
+          name: 'with',
+          image,
+          repositoryCredentials: {
+            credentialsParameter:
+              'arn:aws:secretsmanager:eu-west-1:111111111111:secret:registry',
+          },
+        },
+        { name: 'without', image },
+      ],
+    });
+    const run = await runCli(
+      [
+        'check-task-definition',
+        file,
+        '--json',
+        '--insecure-registry',
+        authRegistry.host,
+      ],
+      { env: { [variable]: 'ci:s3cret' } },
+    );
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(
+      json.findings
+        .filter((f: any) => f.severity === 'blocking')
+        .map((f: any) => [f.container, f.id]),
+    ).toEqual([['without', 'registry-auth-required']]);
   });
 
   it('check-task-definition checks every container for the task platform', async () => {

@@ -103,11 +103,12 @@ describe('Against a slow registry', () => {
   );
 
   it('counts a request time limit from when it is sent, not while it waits its turn', async () => {
-    // Each request takes ~40 ms; all of them together (some 130) far longer than the 150 ms
-    // limit, and 16 connections cannot carry them all at once.
-    const slow = await startCountingProxy(registry.directUrl, { delayMs: 40 });
+    // Each request takes ~100 ms, a sixth of the 600 ms limit (room for a loaded machine); all
+    // of them together (some 130, 16 at a time: ~800 ms) longer than the limit, so a limit
+    // counted while a request waits for its turn fails the last ones.
+    const slow = await startCountingProxy(registry.directUrl, { delayMs: 100 });
     const inspector = ImageInspector.create({
-      registryClientProvider: providerFor(slow.host, { requestMs: 150 }),
+      registryClientProvider: providerFor(slow.host, { requestMs: 600 }),
       concurrency: 16,
     });
     const results = await Promise.all(

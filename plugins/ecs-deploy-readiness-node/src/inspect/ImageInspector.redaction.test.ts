@@ -86,7 +86,10 @@ describe('A registry that echoes the credentials it is sent', () => {
     const result = await inspector(server.host, {
       username,
       password,
-    }).inspectImage({ image: `${server.host}/team/app:v1` });
+    }).inspectImage({
+      image: `${server.host}/team/app:v1`,
+      hasRepositoryCredentials: true,
+    });
     expect(result.status).toBe('unverifiable');
     const text = JSON.stringify(result);
     expect(text).toContain('[redacted]');
@@ -130,10 +133,12 @@ describe('A registry that echoes the credentials it is sent', () => {
     const inspect = inspector(server.host, { username, password });
     const body = await inspect.inspectImage({
       image: `${server.host}/team/body:v1`,
+      hasRepositoryCredentials: true,
     });
     // The scheme is known now: the next repository's request carries its token up front.
     const challenge = await inspect.inspectImage({
       image: `${server.host}/team/challenge/app:v1`,
+      hasRepositoryCredentials: true,
     });
     expect(issued.length).toBeGreaterThanOrEqual(2);
     for (const result of [body, challenge]) {

@@ -218,11 +218,49 @@ describe('ImageInspector.inspectImage', () => {
       registry.failures.set('getManifest', error);
       const result = await setup(registry).inspectImage({
         image: 'registry.example.com/app:v1',
+        // With credentials of its own, a refusal may be the auditor's, not the task's.
+        hasRepositoryCredentials: true,
       });
       expect(result.status).toBe('unverifiable');
       expect(summary(result.findings)).toEqual(['unverifiable:risk']);
       expect(result.findings[0].title).toMatch(reason);
       expect(result.findings[0].evidence).toMatchObject({ stage: 'manifest' });
+    },
+  );
+
+  it.each([
+    ['unauthorized', 401],
+    ['denied', 403],
+  ] as const)(
+    'blocks a non-ECR image its registry refuses (%s) to a container without repositoryCredentials, read without credentials',
+    async (kind, httpStatus) => {
+      const registry = new FakeRegistryClient('registry.example.com');
+      registry.push('app', multiArch(['amd64']), 'v1');
+      registry.failures.set(
+        'getManifest',
+        new RegistryError(kind, 'authentication required', { httpStatus }),
+      );
+      const asked: Array<boolean | undefined> = [];
+      const inspector = ImageInspector.create({
+        registryClientProvider: {
+          forReference: (_ref, options) => {
+            asked.push(options?.anonymous);
+            return registry;
+          },
+        },
+      });
+      const result = await inspector.inspectImage({
+        image: 'registry.example.com/app:v1',
+      });
+      expect(asked).toEqual([true]);
+      expect(result.status).toBe('blocked');
+      expect(summary(result.findings)).toEqual([
+        'registry-auth-required:blocking',
+      ]);
+      expect(result.findings[0].evidence).toMatchObject({
+        errorKind: kind,
+        withoutCredentials: true,
+      });
     },
   );
 
@@ -461,6 +499,44 @@ describe('ImageInspector.inspectImage', () => {
       ]);
       expect(result.findings[0].title).toMatch(/archived/);
       expect(result.findings[1].title).toMatch(/no longer exists/);
+    });
+
+    it.each([
+      ['a tag', 'web:v1', 'ARCHIVED'],
+      ['a pinned digest', `web@sha256:${'b'.repeat(64)}`, 'ACTIVATING'],
+    ])(
+      'asks DescribeImages when %s is not found: an archived or restoring image is image-archived, not missing',
+      async (_name, path, status) => {
+        const registry = ecr({
+          repositoryInfo: { tagMutability: 'IMMUTABLE' },
+        });
+        registry.push('web', multiArch(['amd64'], false), 'other');
+        const digest = `sha256:${'b'.repeat(64)}`;
+        // BatchGetImage says only "not found" (ECR documents no code of its own for archives).
+        registry.images = [
+          { digest, tags: ['v1'], status, pushedAt: daysAgo(200) },
+        ];
+        const result = await setup(registry).inspectImage({
+          image: `${ECR}/${path}`,
+        });
+        expect(summary(result.findings)).toEqual(['image-archived:blocking']);
+        expect(result.findings[0].fixVars.digest).toBe(digest);
+        const fix = fixFor(
+          result.findings[0].fixKey,
+          result.findings[0].fixVars,
+        );
+        expect(JSON.stringify(fix)).toContain(`imageDigest=${digest}`);
+      },
+    );
+
+    it('keeps tag-not-found for a tag DescribeImages does not know either', async () => {
+      const registry = ecr({ repositoryInfo: { tagMutability: 'IMMUTABLE' } });
+      registry.push('web', multiArch(['amd64'], false), 'other');
+      registry.images = [];
+      const result = await setup(registry).inspectImage({
+        image: `${ECR}/web:gone`,
+      });
+      expect(summary(result.findings)).toEqual(['tag-not-found:blocking']);
     });
 
     it('reports the lifecycle rule that will expire the in-use image, and when', async () => {

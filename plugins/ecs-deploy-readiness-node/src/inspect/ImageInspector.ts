@@ -43,6 +43,7 @@ import {
 } from '../reference';
 import type { ImageReference } from '../reference/types';
 import type { RegistryClient, RegistryClientProvider } from '../registry/types';
+import { RegistryError } from '../registry/types';
 import { AuditMemo } from './auditMemo';
 import { isCanceled } from '../registry/concurrency';
 import { attempt, throwIfAborted } from './cancel';
@@ -370,7 +371,11 @@ export class ImageInspector {
       registryKind: ref.kind,
     };
     const vars = varsFor(ref, platform, request.launchType);
-    const client = this.clientFor(ref, vars);
+    // ECS pulls an image outside private ECR with the container's repositoryCredentials, or with
+    // no credentials at all: without them the engine reads it anonymously too, so that
+    // credentials the auditor holds never make an image look pullable for ECS.
+    const anonymous = ref.kind !== 'ecr' && !request.hasRepositoryCredentials;
+    const client = this.clientFor(ref, vars, anonymous);
     if (!client.ok) return result(ref.original, facts, [client.finding]);
     const timeouts = this.reader.givenUp(client.value.registry);
     if (timeouts !== undefined) {
@@ -383,9 +388,10 @@ export class ImageInspector {
         ref.original,
         describePlatform(platform),
         request.launchType ?? '',
+        anonymous ? 'anonymous' : 'credentials',
       ].join('\n'),
       s =>
-        this.imageState(client.value, ref, {
+        this.imageState(client.value, ref, anonymous, {
           platform,
           launchType: request.launchType,
           vars,
@@ -498,6 +504,7 @@ export class ImageInspector {
   private async imageState(
     client: RegistryClient,
     ref: ImageReference,
+    anonymous: boolean,
     ctx: CheckContext & { signal: AbortSignal },
   ): Promise<ImageState> {
     const resolution = await resolveImage({
@@ -511,8 +518,10 @@ export class ImageInspector {
               reference: ref,
               vars: ctx.vars ?? {},
               digest: digest ?? (stage === 'manifest' ? ref.digest : undefined),
+              pulledWithoutCredentials: anonymous,
             }),
     });
+    await this.explainNotFound(client, ref, resolution, ctx);
     const checked = checkResolvedImage(resolution.image, {
       ...ctx,
       vars: {
@@ -523,6 +532,53 @@ export class ImageInspector {
       },
     });
     return { resolution, findings: [...checked, ...resolution.findings] };
+  }
+
+  /**
+   * ECR answers a pull of an archived (or still restoring) image with "not found", and documents
+   * no failure code of its own for it ("Archiving an image", ECR User Guide: "will fail with a 404
+   * error"). When the tag or digest is not found, DescribeImages tells: an image it still
+   * describes as `ARCHIVED` or `ACTIVATING` is `image-archived` (restore it), not missing.
+   */
+  private async explainNotFound(
+    client: RegistryClient,
+    ref: ImageReference,
+    resolution: Resolution,
+    ctx: CheckContext & { signal: AbortSignal },
+  ): Promise<void> {
+    if (ref.kind !== 'ecr' || resolution.resolved || !client.describeImage) {
+      return;
+    }
+    const at = resolution.findings.findIndex(
+      f => f.id === 'tag-not-found' || f.id === 'digest-not-found',
+    );
+    if (at < 0) return;
+    const details = await attempt(() =>
+      this.reader.describeImage(
+        client,
+        ref.repository,
+        ref.digest ?? { tag: ref.tag ?? 'latest' },
+        ctx.signal,
+      ),
+    );
+    const image = details.ok ? details.value : undefined;
+    const status = image?.status;
+    if (status !== 'ARCHIVED' && status !== 'ACTIVATING') return;
+    resolution.findings[at] = findingForRegistryError(
+      new RegistryError(
+        'image-archived',
+        `${ref.repository}${
+          ref.digest ? `@${ref.digest}` : `:${ref.tag ?? 'latest'}`
+        } is ${status} in ECR (DescribeImages)`,
+        { registry: ref.registry },
+      ),
+      'manifest',
+      {
+        reference: ref,
+        vars: { ...ctx.vars, digest: ref.digest ?? image?.digest },
+        digest: ref.digest ?? image?.digest,
+      },
+    );
   }
 
   /** The registry as the resolution's document source. */
@@ -564,9 +620,13 @@ export class ImageInspector {
   private clientFor(
     ref: ImageReference,
     vars: FixVars,
+    anonymous = false,
   ): { ok: true; value: RegistryClient } | { ok: false; finding: Finding } {
     try {
-      return { ok: true, value: this.provider.forReference(ref) };
+      return {
+        ok: true,
+        value: this.provider.forReference(ref, { anonymous }),
+      };
     } catch (error) {
       return {
         ok: false,

@@ -78,6 +78,12 @@ export interface RegistryFindingContext {
   vars: FixVars;
   /** The digest being fetched, when there is one. */
   digest?: string;
+  /**
+   * The read was made without credentials because ECS pulls this image without any (a
+   * non-ECR image of a container without `repositoryCredentials`): a registry that refuses it
+   * refuses ECS too (`registry-auth-required`), whatever credentials the auditor holds.
+   */
+  pulledWithoutCredentials?: boolean;
 }
 
 /**
@@ -167,6 +173,19 @@ export function findingForRegistryError(
           ctx.digest ? ` ${shortDigest(ctx.digest)}` : ''
         } the image needs is missing from ${location}`,
         evidence: { ...evidence, missing: ctx.digest ? [ctx.digest] : [] },
+        vars,
+      });
+    }
+    if (
+      ctx.pulledWithoutCredentials &&
+      (error.kind === 'unauthorized' || error.kind === 'denied')
+    ) {
+      const hub = ref.kind === 'dockerhub';
+      return createFinding('registry-auth-required', {
+        title: hub
+          ? `Docker Hub refuses ${ref.original} without credentials: the repository is private or does not exist, and the container has no repositoryCredentials, so ECS cannot pull it`
+          : `${ref.registry} refuses ${ref.original} without credentials, and the container has no repositoryCredentials: ECS pulls it anonymously and will be refused`,
+        evidence: { ...evidence, withoutCredentials: true },
         vars,
       });
     }

@@ -329,14 +329,16 @@ export class RegistryReader {
   describeImage(
     client: RegistryClient,
     repository: string,
-    digest: string,
+    image: string | { tag: string },
     signal?: AbortSignal,
   ): Promise<ImageDetails | undefined> {
     const describeImage = client.describeImage?.bind(client);
     if (!describeImage) return Promise.resolve(undefined);
+    const id: { tag?: string; digest?: string } =
+      typeof image === 'string' ? { digest: image } : image;
     return this.memo.get(
-      key('image', client, repository, digest),
-      s => this.send(client, o => describeImage(repository, { digest }, o), s),
+      key('image', client, repository, id.digest ?? `tag:${id.tag}`),
+      s => this.send(client, o => describeImage(repository, id, o), s),
       { signal },
     );
   }
@@ -467,10 +469,19 @@ export class RegistryReader {
   }
 }
 
+/** A number per client: an anonymous and a credentialed client of one registry keep apart. */
+const clientIds = new WeakMap<RegistryClient, number>();
+let nextClientId = 0;
+
 function key(
   question: string,
   client: RegistryClient,
   ...parts: string[]
 ): string {
-  return [question, client.registry, ...parts].join('\n');
+  let id = clientIds.get(client);
+  if (id === undefined) {
+    id = nextClientId++;
+    clientIds.set(client, id);
+  }
+  return [question, client.registry, String(id), ...parts].join('\n');
 }

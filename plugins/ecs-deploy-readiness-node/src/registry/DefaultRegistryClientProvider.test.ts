@@ -16,7 +16,8 @@
 
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { buildImage } from 'ecs-sandbox/images';
+import { buildImage, pushArtifact } from 'ecs-sandbox/images';
+import { startDockerRegistry } from '../__testUtils__/dockerRegistry';
 import { startHttpServer, TestHttpServer } from '../__testUtils__/httpServer';
 import { parseImageReference } from '../reference/parse';
 import { ImageReference } from '../reference/types';
@@ -202,5 +203,73 @@ describe('DefaultRegistryClientProvider', () => {
         partition: 'aws',
       }),
     );
+  });
+});
+
+describe('DefaultRegistryClientProvider anonymous clients', () => {
+  jest.setTimeout(60_000);
+
+  it('reads a Basic-auth registry with credentials, and gets unauthorized without them', async () => {
+    const registry = await startDockerRegistry({
+      basicAuth: { username: 'ci', password: 's3cret' },
+    });
+    try {
+      await pushArtifact(image, {
+        registryUrl: registry.directUrl,
+        repository: 'team/app',
+        tag: '1.0',
+      });
+      const credentialsFor = jest.fn(() => ({
+        username: 'ci',
+        password: 's3cret',
+      }));
+      const provider = new DefaultRegistryClientProvider({
+        insecureRegistries: [registry.host],
+        allowedPrivateRegistries: [registry.host],
+        credentialsFor,
+      });
+      const reference = ref(`${registry.host}/team/app:1.0`);
+      const anonymous = provider.forReference(reference, { anonymous: true });
+      const credentialed = provider.forReference(reference);
+      expect(anonymous).not.toBe(credentialed);
+      expect(provider.forReference(reference, { anonymous: true })).toBe(
+        anonymous,
+      );
+      expect(provider.forReference(reference, { anonymous: false })).toBe(
+        credentialed,
+      );
+
+      const error = await anonymous
+        .getManifest('team/app', '1.0')
+        .catch(e => e);
+      expect(error).toBeInstanceOf(RegistryError);
+      expect(error.kind).toBe('unauthorized');
+      expect(credentialsFor).not.toHaveBeenCalled();
+
+      const manifest = await credentialed.getManifest('team/app', '1.0');
+      expect(manifest.digest).toBe(image.manifest.digest);
+      expect(credentialsFor).toHaveBeenCalledWith(
+        registry.host,
+        expect.anything(),
+      );
+      // The credentialed client's success does not leak into the anonymous one.
+      const again = await anonymous
+        .getManifest('team/app', '1.0')
+        .catch(e => e);
+      expect(again.kind).toBe('unauthorized');
+      provider.close();
+    } finally {
+      await registry.stop();
+    }
+  });
+
+  it('ignores the flag for private ECR references', () => {
+    const provider = new DefaultRegistryClientProvider({
+      ecrClientFactory: region => new ECRClient({ region }),
+    });
+    const reference = ref('123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1');
+    const client = provider.forReference(reference, { anonymous: true });
+    expect(client).toBeInstanceOf(EcrRegistryClient);
+    expect(provider.forReference(reference)).toBe(client);
   });
 });

@@ -99,9 +99,17 @@ export class DefaultRegistryClientProvider implements RegistryClientProvider {
     });
   }
 
-  /** The client for the reference's registry. */
-  forReference(reference: ImageReference): RegistryClient {
-    return this.rawClient(reference);
+  /**
+   * The client for the reference's registry. With `anonymous: true`, a non-ECR registry's client
+   * is one built without `credentialsFor` (it sends no credentials, and is cached apart from the
+   * credentialed one); private ECR references ignore the flag (they are read through the AWS API,
+   * with the ECR client's credentials).
+   */
+  forReference(
+    reference: ImageReference,
+    options?: { anonymous?: boolean },
+  ): RegistryClient {
+    return this.rawClient(reference, options?.anonymous === true);
   }
 
   /** Closes idle connections. */
@@ -109,8 +117,16 @@ export class DefaultRegistryClientProvider implements RegistryClientProvider {
     this.http.close();
   }
 
-  private rawClient(reference: ImageReference): RegistryClient {
-    const key = reference.registry;
+  private rawClient(
+    reference: ImageReference,
+    anonymous: boolean,
+  ): RegistryClient {
+    const ecrApi = reference.kind === 'ecr' && reference.ecr !== undefined;
+    // A registry host has no spaces: the anonymous client cannot collide with another host's.
+    const key =
+      anonymous && !ecrApi
+        ? `${reference.registry} anonymous`
+        : reference.registry;
     let client = this.raw.get(key);
     if (client) return client;
     const { options } = this;
@@ -136,7 +152,7 @@ export class DefaultRegistryClientProvider implements RegistryClientProvider {
         registry: reference.registry,
         baseUrl: distributionBaseUrl(reference.registry, options),
         http: this.http,
-        credentialsFor: options.credentialsFor,
+        credentialsFor: anonymous ? undefined : options.credentialsFor,
         caps,
       });
     }

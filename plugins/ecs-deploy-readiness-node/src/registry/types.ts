@@ -257,6 +257,17 @@ export interface RegistryClient {
  * @public
  */
 export interface RegistryClientProvider {
-  /** The client for the registry the reference names. */
-  forReference(reference: ImageReference): RegistryClient;
+  /**
+   * The client for the registry the reference names.
+   *
+   * @param reference - the image reference whose registry the client reads
+   * @param options - `anonymous: true` asks for a client that sends no credentials at all
+   *   (anonymous pulls and anonymous tokens only), e.g. to tell whether an image is public; it is
+   *   a separate client from the credentialed one. Providers whose registry cannot be read
+   *   without credentials (private ECR, read through the AWS API) may ignore it.
+   */
+  forReference(
+    reference: ImageReference,
+    options?: { anonymous?: boolean },
+  ): RegistryClient;
 }
