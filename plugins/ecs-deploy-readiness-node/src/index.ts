@@ -96,4 +96,4 @@ export type {
 
 // The CLI, for embedding.
 export { main as runCli } from './cli';
-export type { CliIo } from './cli';
+export type { CliIo, CliOutputFormat } from './cli';

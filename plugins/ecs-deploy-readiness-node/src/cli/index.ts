@@ -32,7 +32,7 @@ import type { ImageInspector } from '../inspect';
 import { FailOn, Painter } from './output';
 import type { RegistryCliOptions } from './registry';
 
-export type { CliIo } from './io';
+export type { CliIo, CliOutputFormat } from './io';
 
 const collect = (value: string, previous: string[] = []) => [
   ...previous,
