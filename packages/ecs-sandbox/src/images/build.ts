@@ -289,6 +289,18 @@ export function buildIndex(
   };
 }
 
+/** BuildKit's index entry for an image's attestation manifest (provenance / SBOM). */
+function attestationEntry(image: BuiltArtifact): IndexEntry {
+  return {
+    artifact: buildAttestation(image),
+    platform: { os: 'unknown', architecture: 'unknown' },
+    annotations: {
+      'vnd.docker.reference.digest': image.manifest.digest,
+      'vnd.docker.reference.type': 'attestation-manifest',
+    },
+  };
+}
+
 /**
  * A multi-platform index as `docker buildx build --platform a,b --push` makes it: one image per
  * platform and, unless `provenance` is false, one attestation manifest per image.
@@ -306,16 +318,7 @@ export function buildMultiPlatformIndex(
     platform: i.platform,
   }));
   if (options.provenance !== false) {
-    for (const i of images) {
-      entries.push({
-        artifact: buildAttestation(i.image),
-        platform: { os: 'unknown', architecture: 'unknown' },
-        annotations: {
-          'vnd.docker.reference.digest': i.image.manifest.digest,
-          'vnd.docker.reference.type': 'attestation-manifest',
-        },
-      });
-    }
+    entries.push(...images.map(i => attestationEntry(i.image)));
   }
   return buildIndex(entries, options.style ?? 'oci');
 }
@@ -413,16 +416,7 @@ export function buildSociV2Index(
     return { platform, image: enabled };
   });
   if (options.provenance) {
-    for (const i of annotated) {
-      entries.push({
-        artifact: buildAttestation(i.image),
-        platform: { os: 'unknown', architecture: 'unknown' },
-        annotations: {
-          'vnd.docker.reference.digest': i.image.manifest.digest,
-          'vnd.docker.reference.type': 'attestation-manifest',
-        },
-      });
-    }
+    entries.push(...annotated.map(i => attestationEntry(i.image)));
   }
   const index = buildIndex(entries, 'oci');
   // The SOCI entries carry their artifactType in the index, as soci convert writes them.
