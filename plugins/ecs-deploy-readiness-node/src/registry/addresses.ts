@@ -44,7 +44,15 @@ function parseIPv4(address: string): bigint | undefined {
 }
 
 function parseIPv6(address: string): bigint | undefined {
-  if (!isIPv6(address)) return undefined;
+  return isIPv6(address) ? ipv6Value(address) : undefined;
+}
+
+/**
+ * The value of an IPv6 address already known to be valid. Apart from `parseIPv6` so that the
+ * range tables below are built without `isIPv6`, whose first call compiles a large regular
+ * expression (some 10 ms at every CLI start, even when no IPv6 address is ever checked).
+ */
+function ipv6Value(address: string): bigint | undefined {
   let text = address;
   // An embedded IPv4 tail (`::ffff:1.2.3.4`) becomes two groups.
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
@@ -74,7 +82,7 @@ function parseIPv6(address: string): bigint | undefined {
 
 function range(cidr: string, cls: SpecialAddressClass): Range {
   const [address, prefix] = cidr.split('/');
-  const base = address.includes(':') ? parseIPv6(address) : parseIPv4(address);
+  const base = address.includes(':') ? ipv6Value(address) : parseIPv4(address);
   return { base: base!, prefix: Number(prefix), cls };
 }
 
@@ -124,6 +132,17 @@ function inRange(value: bigint, r: Range, bits: number): boolean {
 
 function classifyIPv4(value: bigint): SpecialAddressClass | undefined {
   return IPV4_RANGES.find(r => inRange(value, r, 32))?.cls;
+}
+
+/**
+ * 4 or 6 when `host` is an IP address of that version, else 0: `net.isIP` without its IPv6
+ * regular expression for names (an IPv6 address always has a colon), which is costly to compile.
+ *
+ * @internal
+ */
+export function ipVersion(host: string): 0 | 4 | 6 {
+  if (host.includes(':')) return isIPv6(host) ? 6 : 0;
+  return isIPv4(host) ? 4 : 0;
 }
 
 /**

@@ -17,8 +17,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { lookup as dnsLookup, LookupOptions } from 'node:dns';
-import { isIP, LookupFunction, Socket } from 'node:net';
-import { classifyAddress } from './addresses';
+import type { LookupFunction, Socket } from 'node:net';
+import { classifyAddress, ipVersion } from './addresses';
 import { canceledError } from './concurrency';
 import {
   DEFAULT_CAPS,
@@ -233,7 +233,7 @@ export class SafeHttpClient {
     const host = bareHostname(url);
     const loopbackHost =
       host === 'localhost' ||
-      (isIP(host) !== 0 && classifyAddress(host) === 'loopback');
+      (ipVersion(host) !== 0 && classifyAddress(host) === 'loopback');
     return this.allowLoopback && loopbackHost;
   }
 
@@ -363,7 +363,7 @@ export class SafeHttpClient {
       );
     }
     const host = bareHostname(url);
-    if (isIP(host)) {
+    if (ipVersion(host)) {
       const reason = this.refusal(url, host);
       if (reason)
         throw new RegistryError('blocked-address', reason, { registry });

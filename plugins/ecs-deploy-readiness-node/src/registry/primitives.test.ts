@@ -16,11 +16,29 @@
 
 import { createHash } from 'node:crypto';
 import { getEventListeners } from 'node:events';
-import { classifyAddress } from './addresses';
+import { isIP } from 'node:net';
+import { classifyAddress, ipVersion } from './addresses';
 import { parseWwwAuthenticate } from './auth';
 import { abortable, mapWithConcurrency, SharedWork } from './concurrency';
 import { manifestDigest } from './digest';
 import { RegistryError } from './types';
+
+describe('ipVersion', () => {
+  it.each([
+    ['127.0.0.1', 4],
+    ['::1', 6],
+    ['fe80::1', 6],
+    ['::ffff:127.0.0.1', 6],
+    ['ghcr.io', 0],
+    ['localhost', 0],
+    ['1.2.3', 0],
+    ['12:34', 0],
+    ['[::1]', 0],
+  ])('%s is %i, as net.isIP says', (host, version) => {
+    expect(ipVersion(host)).toBe(version);
+    expect(isIP(host)).toBe(version);
+  });
+});
 
 describe('classifyAddress', () => {
   it.each([
