@@ -44,6 +44,7 @@ import {
 import type { ImageReference } from '../reference/types';
 import type { RegistryClient, RegistryClientProvider } from '../registry/types';
 import { RegistryError } from '../registry/types';
+import { heldSecrets } from '../registry/secrets';
 import { AuditMemo } from './auditMemo';
 import { isCanceled } from '../registry/concurrency';
 import { attempt, throwIfAborted } from './cancel';
@@ -152,13 +153,20 @@ export class ImageInspector {
   }
 
   /** Runs `work` under a deadline of `inspectionDeadlineMs`, cleared when it ends. */
+  /**
+   * Runs one inspection within the inspection deadline, and returns its result with every
+   * credential the process holds redacted: registry errors are redacted where they are made,
+   * and this is the last guard for any other text a result carries.
+   */
   private async withDeadline<T>(
     work: (deadline: Deadline) => Promise<T>,
   ): Promise<T> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.deadlineMs);
     try {
-      return await work({ signal: controller.signal, ms: this.deadlineMs });
+      return heldSecrets.redactValue(
+        await work({ signal: controller.signal, ms: this.deadlineMs }),
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -72,4 +72,26 @@ describe('SecretRedactor', () => {
     });
     expect(value.findings[0].evidence.message).toBe('echo tok-123456');
   });
+
+  it('keeps dates and buffers as they are', () => {
+    const r = new SecretRedactor();
+    const at = new Date(0);
+    const bytes = Buffer.from('x');
+    const out = r.redactValue({ at, bytes, list: [at] });
+    expect(out.at).toBe(at);
+    expect(out.bytes).toBe(bytes);
+    expect(out.list[0]).toBe(at);
+  });
+
+  it('copies an object met twice, and cuts only a cycle', () => {
+    const r = new SecretRedactor();
+    const shared = { message: 'same' };
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic.self = cyclic;
+    expect(r.redactValue({ a: shared, b: [shared], cyclic })).toEqual({
+      a: { message: 'same' },
+      b: [{ message: 'same' }],
+      cyclic: { name: 'loop', self: undefined },
+    });
+  });
 });

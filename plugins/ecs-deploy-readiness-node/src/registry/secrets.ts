@@ -92,23 +92,34 @@ export class SecretRedactor {
     return out;
   }
 
-  /** A copy of a JSON-like value with every string in it (keys too) redacted. */
+  /**
+   * A copy of a JSON-like value with every string in it (keys too) redacted: plain objects and
+   * arrays are copied, anything else (a Date, a Buffer) is kept as it is.
+   */
   redactValue<T>(value: T): T {
     return this.walk(value, new WeakSet()) as T;
   }
 
-  private walk(value: unknown, seen: WeakSet<object>): unknown {
+  /** `path` holds the objects being copied above this one: a cycle, not a shared object. */
+  private walk(value: unknown, path: WeakSet<object>): unknown {
     if (typeof value === 'string') return this.redact(value);
     if (value === null || typeof value !== 'object') return value;
-    if (seen.has(value)) return undefined;
-    seen.add(value);
-    if (Array.isArray(value)) return value.map(v => this.walk(v, seen));
-    if (Buffer.isBuffer(value)) return value;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[this.redact(k)] = this.walk(v, seen);
+    const prototype = Object.getPrototypeOf(value);
+    const plain = prototype === Object.prototype || prototype === null;
+    // Only arrays and plain objects are rebuilt: a Date, a Buffer or a class instance is kept.
+    if (!Array.isArray(value) && !plain) return value;
+    if (path.has(value)) return undefined;
+    path.add(value);
+    try {
+      if (Array.isArray(value)) return value.map(v => this.walk(v, path));
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        out[this.redact(k)] = this.walk(v, path);
+      }
+      return out;
+    } finally {
+      path.delete(value);
     }
-    return out;
   }
 }
 
