@@ -61,7 +61,9 @@ export type {
 export {
   DefaultRegistryClientProvider,
   RegistryError,
+  SecretRedactor,
   distributionBaseUrl,
+  heldSecrets,
 } from './registry';
 export type {
   CredentialsFor,
