@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { readdir } from 'node:fs/promises';
 import { MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import {
   BuiltArtifact,
@@ -271,6 +272,26 @@ describe('CLI against a real registry', () => {
         ])
       ).code,
     ).toBe(1);
+  });
+
+  it('keeps manifests and configs in --cache-dir, and gives the same answer from it', async () => {
+    const cacheDir = dir.path('cache');
+    const args = [
+      'check-image',
+      `${registry.host}/team/web:2.0`,
+      '--json',
+      '--insecure-registry',
+      registry.host,
+      '--cache-dir',
+      cacheDir,
+    ];
+    const cold = JSON.parse((await runCli(args)).stdout);
+    const stored = await readdir(cacheDir, { recursive: true });
+    // The index, the platform manifest and its config at least, by digest.
+    expect(stored.length).toBeGreaterThanOrEqual(3);
+    const warm = JSON.parse((await runCli(args)).stdout);
+    expect(warm).toEqual(cold);
+    expect(cold.status).toBe('at-risk');
   });
 
   it('uses registry credentials only for a container that has repositoryCredentials', async () => {

@@ -16,8 +16,8 @@
 
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { ImageInspector } from '../inspect';
-import type { DocumentCache, ImageInspectorOptions } from '../inspect';
-import * as documentCaches from '../inspect/documentCache';
+import type { ImageInspectorOptions } from '../inspect';
+import { FileDocumentCache } from '../inspect/documentCache';
 import { DefaultRegistryClientProvider } from '../registry/DefaultRegistryClientProvider';
 import {
   credentialsLookup,
@@ -50,24 +50,6 @@ function loadEcrClient(): typeof ECRClient {
   return (
     require('@aws-sdk/client-ecr') as typeof import('@aws-sdk/client-ecr')
   ).ECRClient;
-}
-
-/**
- * The persistent document cache of `--cache-dir`: the engine's `FileDocumentCache`
- * (`new FileDocumentCache({ directory })`), looked up by name so that this file builds before it
- * exists.
- */
-function fileDocumentCache(directory: string): DocumentCache {
-  const FileDocumentCache = (documentCaches as Record<string, unknown>)
-    .FileDocumentCache as
-    | (new (options: { directory: string }) => DocumentCache)
-    | undefined;
-  if (!FileDocumentCache) {
-    throw new InputError(
-      '--cache-dir: this build has no persistent document cache',
-    );
-  }
-  return new FileDocumentCache({ directory });
 }
 
 function parseUrl(value: string, option: string): URL {
@@ -132,7 +114,7 @@ export async function createCliInspector(
   }
 
   const documentCache = options.cacheDir
-    ? fileDocumentCache(options.cacheDir)
+    ? new FileDocumentCache({ directory: options.cacheDir })
     : undefined;
   const provider = new DefaultRegistryClientProvider({
     insecureRegistries: trusted,
@@ -151,10 +133,7 @@ export async function createCliInspector(
             },
       ),
   });
-  // `inspectionDeadlineMs` is the engine's time limit for one inspection.
-  const inspectorOptions: ImageInspectorOptions & {
-    inspectionDeadlineMs?: number;
-  } = {
+  const inspectorOptions: ImageInspectorOptions = {
     registryClientProvider: provider,
     concurrency: options.concurrency,
     ...(documentCache && { documentCache }),
