@@ -254,6 +254,29 @@ describe('story 3: a moved tag whose deployed digest was deleted', () => {
   });
 });
 
+describe('what a poller sees on a real account', () => {
+  it('shows orders short of its desired count with failedTasks reset, as ECS resets it', async () => {
+    const svc = await service('orders');
+    expect(svc.deployments![0]).toMatchObject({
+      runningCount: 2,
+      desiredCount: 3,
+      failedTasks: 0,
+    });
+    expect(
+      svc.events!.some(e => e.message!.includes('has started 1 tasks')),
+    ).toBe(true);
+  });
+
+  it('runs recommendations on FARGATE and FARGATE_SPOT, without a launchType', async () => {
+    const svc = await service('recommendations');
+    expect(svc.launchType).toBeUndefined();
+    expect(svc.capacityProviderStrategy!.map(p => p.capacityProvider)).toEqual([
+      'FARGATE',
+      'FARGATE_SPOT',
+    ]);
+  });
+});
+
 describe('story 4: CDK pushes', () => {
   const repo = 'cdk-hnb659fds-container-assets-222222222222-us-east-1';
 
@@ -357,6 +380,43 @@ describe('the other services', () => {
       .catch(e => e);
     expect(error.name).toBe('AccessDeniedException');
     expect(error.message).toContain('assumed-role/BackstageEcsReadOnly/');
+  });
+
+  it('lets shop-prod assume the platform-tools role with STS, as mainAccount + roleName does', async () => {
+    const res = await fetch(sandbox.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `AWS4-HMAC-SHA256 Credential=${
+          KEYS['111111111111']
+        }/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(
+          64,
+        )}`,
+      },
+      body: 'Action=AssumeRole&Version=2011-06-15&RoleSessionName=backstage&RoleArn=arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2FBackstageReadOnly',
+    });
+    const xml = await res.text();
+    const value = (name: string) =>
+      new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)![1];
+    const client = new ECSClient({
+      endpoint: sandbox.url,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: {
+        accessKeyId: value('AccessKeyId'),
+        secretAccessKey: value('SecretAccessKey'),
+        sessionToken: value('SessionToken'),
+      },
+    });
+    const { services } = await client.send(
+      new DescribeServicesCommand({
+        cluster: 'tools',
+        services: ['autotag'],
+      }),
+    );
+    expect(services![0].serviceArn).toMatch(
+      /^arn:aws:ecs:us-east-1:222222222222:/,
+    );
   });
 });
 

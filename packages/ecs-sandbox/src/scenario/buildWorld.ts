@@ -14,12 +14,14 @@
  * limitations under the License.
  */
 
+import { readRepositoryPolicy, readRoles } from './access';
 import { ImageCatalog } from './images';
 import { alnumId, hexId, numericId, uuidFrom } from './ids';
 import {
   AccountModel,
   ClusterModel,
   ContainerImageModel,
+  ContainerInstanceModel,
   DeploymentModel,
   EcrRepositoryModel,
   EcsRegionModel,
@@ -48,6 +50,10 @@ const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const NAME_RE = /^[a-zA-Z0-9_-]{1,255}$/;
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+const STOPPED_TASK_RETENTION_MS = 3_600_000;
+/** ECS agent and Docker versions of the container instances made for EC2 services. */
+const DEFAULT_AGENT_VERSION = '1.89.2';
+const DEFAULT_DOCKER_VERSION = 'DockerVersion: 25.0.8';
 
 /** A reference without its tag and digest: `host/repo:tag@sha256:…` → `host/repo`. */
 function imageName(reference: string): string {
@@ -85,6 +91,7 @@ class WorldBuilder {
       serviceDeployments: new Map(),
       images: new Map(),
       settings: {},
+      clock: () => Date.now(),
     };
   }
 
@@ -136,6 +143,7 @@ class WorldBuilder {
         accessKeyId: a.get('accessKeyId').optString(),
         denyAccess: a.get('denyAccess').boolean(false),
         roleName: a.get('roleName').optString() ?? 'BackstageReadOnly',
+        roles: readRoles(a.get('roles'), id),
       };
       this.world.accounts.set(id, account);
       if (account.accessKeyId) {
@@ -170,10 +178,15 @@ class WorldBuilder {
   private readSettings() {
     const s = this.root.get('settings');
     const throttle = s.get('throttle');
+    const retention = s.get('stoppedTaskRetention');
     this.world.settings = {
-      stoppedTaskRetentionMs: s.get('stoppedTaskRetention').isMissing
-        ? undefined
-        : s.get('stoppedTaskRetention').duration(0),
+      // ECS shows a stopped task for about an hour (DescribeTasks: "Recently stopped tasks
+      // might appear in the returned results"; aws/containers-roadmap#1246), so that is the
+      // default; `forever` keeps them all, as the sandbox did before.
+      stoppedTaskRetentionMs:
+        retention.value === 'forever'
+          ? undefined
+          : retention.duration(STOPPED_TASK_RETENTION_MS),
       latencyMs: s.get('latencyMs').optNumber(),
       jitterMs: s.get('jitterMs').optNumber(),
       throttle: throttle.isMissing
@@ -295,6 +308,7 @@ class WorldBuilder {
         'exclusion filters need a …_WITH_EXCLUSION tagMutability',
       );
     }
+    const repositoryPolicy = readRepositoryPolicy(r.get('repositoryPolicy'));
     const content = new RepositoryContent();
     repos.set(name, {
       account,
@@ -311,6 +325,8 @@ class WorldBuilder {
         filter,
       })),
       lifecyclePolicyText,
+      repositoryPolicyText: repositoryPolicy?.text,
+      repositoryPolicy: repositoryPolicy?.statements,
       tags: tagsOf(r.get('tags')),
       content,
     });
@@ -620,11 +636,95 @@ class WorldBuilder {
       tags: tagsOf(c.get('tags')),
       services: new Map(),
       tasks: [],
+      taskSeries: [],
+      containerInstances: [],
     };
     ecs.clusters.set(name, cluster);
+    this.readContainerInstances(c.get('containerInstances'), cluster);
     for (const s of c.get('services').items())
       this.readService(s, cluster, ecs);
     cluster.tasks.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    this.placeOnContainerInstances(cluster);
+  }
+
+  /** `containerInstances: [{count, agentVersion, dockerVersion, cpuArchitecture}]`. */
+  private readContainerInstances(list: Node, cluster: ClusterModel) {
+    for (const entry of list.items()) {
+      const count = entry.get('count').count(1);
+      const agentVersion =
+        entry.get('agentVersion').optString() ?? DEFAULT_AGENT_VERSION;
+      const docker = entry.get('dockerVersion').optString();
+      const cpuArchitecture = entry
+        .get('cpuArchitecture')
+        .oneOf(['x86_64', 'arm64'], 'x86_64');
+      const registeredAt = entry
+        .get('registeredAt')
+        .time(this.now, new Date(this.now.getTime() - 30 * DAY));
+      for (let i = 0; i < count; i++) {
+        this.addContainerInstance(cluster, {
+          agentVersion,
+          dockerVersion: docker
+            ? `DockerVersion: ${docker.replace(/^DockerVersion:\s*/, '')}`
+            : DEFAULT_DOCKER_VERSION,
+          cpuArchitecture,
+          registeredAt,
+        });
+      }
+    }
+  }
+
+  private addContainerInstance(
+    cluster: ClusterModel,
+    spec: Pick<
+      ContainerInstanceModel,
+      'agentVersion' | 'dockerVersion' | 'cpuArchitecture' | 'registeredAt'
+    >,
+  ) {
+    const n = cluster.containerInstances.length;
+    const id = hexId(32, cluster.arn, 'container-instance', n);
+    cluster.containerInstances.push({
+      ...spec,
+      id,
+      arn: `arn:aws:ecs:${cluster.region}:${cluster.account}:container-instance/${cluster.name}/${id}`,
+      ec2InstanceId: `i-0${hexId(16, cluster.arn, 'ec2', n)}`,
+    });
+  }
+
+  /**
+   * EC2 tasks run on a container instance: a cluster with EC2 services and no
+   * `containerInstances` gets two hosts with the default agent and Docker versions.
+   */
+  private placeOnContainerInstances(cluster: ClusterModel) {
+    const onEc2 = (t: TaskModel) => t.service?.launchType === 'EC2';
+    const needed =
+      cluster.tasks.some(onEc2) ||
+      cluster.taskSeries.some(s => s.service.launchType === 'EC2');
+    if (needed && cluster.containerInstances.length === 0) {
+      for (let i = 0; i < 2; i++) {
+        this.addContainerInstance(cluster, {
+          agentVersion: DEFAULT_AGENT_VERSION,
+          dockerVersion: DEFAULT_DOCKER_VERSION,
+          cpuArchitecture: 'x86_64',
+          registeredAt: new Date(this.now.getTime() - 30 * DAY),
+        });
+      }
+    }
+    const hosts = cluster.containerInstances;
+    if (hosts.length === 0) return;
+    const place = (t: TaskModel) => {
+      t.containerInstance =
+        hosts[parseInt(t.id.slice(0, 4), 16) % hosts.length];
+    };
+    cluster.tasks.filter(onEc2).forEach(place);
+    for (const series of cluster.taskSeries) {
+      if (series.service.launchType !== 'EC2') continue;
+      const make = series.make;
+      series.make = k => {
+        const task = make(k);
+        if (!task.containerInstance) place(task);
+        return task;
+      };
+    }
   }
 
   private readService(s: Node, cluster: ClusterModel, ecs: EcsRegionModel) {
@@ -634,18 +734,41 @@ class WorldBuilder {
     if (cluster.services.has(name))
       s.get('name').fail(`service ${name} is listed twice`);
     const arn = `arn:aws:ecs:${cluster.region}:${cluster.account}:service/${cluster.name}/${name}`;
-    const launchType = s
-      .get('launchType')
-      .oneOf(['FARGATE', 'EC2', 'EXTERNAL'], 'FARGATE');
+    const strategyNode = s.get('capacityProviderStrategy');
+    const capacityProviderStrategy = strategyNode.isMissing
+      ? undefined
+      : strategyNode.items().map(item => ({
+          capacityProvider: item.get('capacityProvider').string(),
+          weight: item.get('weight').count(1),
+          base: item.get('base').count(0),
+        }));
+    if (capacityProviderStrategy && !s.get('launchType').isMissing) {
+      // CreateService: "If a capacityProviderStrategy is specified, the launchType parameter
+      // must be omitted."
+      s.get('launchType').fail(
+        'a service has a launchType or a capacityProviderStrategy, not both',
+      );
+    }
+    if (capacityProviderStrategy?.length === 0)
+      strategyNode.fail('at least one capacity provider is needed');
+    const launchType = capacityProviderStrategy
+      ? undefined
+      : s.get('launchType').oneOf(['FARGATE', 'EC2', 'EXTERNAL'], 'FARGATE');
+    const onFargate =
+      launchType === 'FARGATE' ||
+      !!capacityProviderStrategy?.every(p =>
+        p.capacityProvider.startsWith('FARGATE'),
+      );
     const breaker = s.get('circuitBreaker');
     const service: ServiceModel = {
       name,
       arn,
       cluster,
       launchType,
+      ...(capacityProviderStrategy ? { capacityProviderStrategy } : {}),
       platformVersion:
         s.get('platformVersion').optString() ??
-        (launchType === 'FARGATE' ? 'LATEST' : undefined),
+        (onFargate ? 'LATEST' : undefined),
       desiredCount: s.get('desiredCount').count(1),
       createdAt: s
         .get('createdAt')
@@ -658,7 +781,7 @@ class WorldBuilder {
       deployments: [],
       events: [],
     };
-    if (launchType === 'FARGATE') {
+    if (onFargate) {
       service.networkConfiguration = {
         awsvpcConfiguration: {
           subnets: [
@@ -687,6 +810,20 @@ class WorldBuilder {
     );
     byAge.forEach((d, i) => {
       if (i > 0) d.serviceDeployment.sources.push(byAge[i - 1].revision);
+    });
+    deployments.forEach((d, i) => {
+      const sd = d.serviceDeployment;
+      if (
+        sd.status === 'ROLLBACK_SUCCESSFUL' &&
+        sd.sources.length === 0 &&
+        deploymentNodes[i].get('serviceDeploymentStatus').isMissing
+      ) {
+        // A rollback needs an earlier service revision: the first deployment of a service has
+        // none to return to.
+        sd.status = 'ROLLBACK_FAILED';
+        sd.statusReason =
+          'Service deployment failed: the circuit breaker threshold was exceeded and there is no earlier service revision to roll back to.';
+      }
     });
     service.deployments = [...byAge].reverse();
     const primaryIndex = deployments.findIndex(d => d.status === 'PRIMARY');
@@ -901,7 +1038,9 @@ class WorldBuilder {
       desiredCount,
       runningCount,
       pendingCount: d.get('pendingCount').count(0),
-      failedTasks: d.get('failedTasks').count(0),
+      // Deployment.failedTasks: "Once a service deployment has one or more successfully running
+      // tasks, the failed task count resets to zero and stops being evaluated."
+      failedTasks: runningCount > 0 ? 0 : d.get('failedTasks').count(0),
       revision,
       serviceDeployment,
     };
@@ -916,6 +1055,7 @@ class WorldBuilder {
     seed: string,
     createdAt: Date,
     ecs: EcsRegionModel,
+    register = true,
   ): TaskModel {
     const { cluster } = service;
     const id = hexId(32, service.arn, deployment.id, seed);
@@ -945,8 +1085,18 @@ class WorldBuilder {
         runtimeId: `${id}-${hexId(10, id, ci.containerName)}`,
       })),
     };
-    cluster.tasks.push(task);
-    ecs.tasks.set(arn, task);
+    if (service.capacityProviderStrategy) {
+      // Tasks are spread over the strategy by weight (after each provider's base).
+      const providers = service.capacityProviderStrategy.flatMap(p =>
+        Array<string>(Math.max(1, p.weight)).fill(p.capacityProvider),
+      );
+      task.capacityProviderName =
+        providers[parseInt(id.slice(2, 6), 16) % providers.length];
+    }
+    if (register) {
+      cluster.tasks.push(task);
+      ecs.tasks.set(arn, task);
+    }
     return task;
   }
 
@@ -1005,14 +1155,22 @@ class WorldBuilder {
       deployment.taskDefinition.containers.find(c => c.essential) ??
       deployment.taskDefinition.containers[0];
     const seedBase = st.path;
-    for (let k = 0; k < count; k++) {
-      const stoppedAt = new Date(at.getTime() - k * every);
+    const repeat = st.get('repeat').boolean(false);
+    if (repeat && deployment.runningCount >= deployment.desiredCount) {
+      st.get('repeat').fail(
+        'only a deployment short of its desired count keeps starting tasks',
+      );
+    }
+    // Task k stops at `at + k * every`: k = 0, -1… are the history at start-up.
+    const make = (k: number, register: boolean) => {
+      const stoppedAt = new Date(at.getTime() + k * every);
       const task = this.newTask(
         service,
         deployment,
-        `${seedBase}-${k}`,
+        `${seedBase}-${-k}`,
         new Date(stoppedAt.getTime() - 2 * MINUTE),
         ecs,
+        register,
       );
       const vars = (container: string) => {
         const ci = deployment.revision.containerImages.find(
@@ -1064,7 +1222,37 @@ class WorldBuilder {
           ...(exitCode !== undefined ? { exitCode } : {}),
         };
       });
+      return task;
+    };
+    if (!repeat) {
+      for (let k = 0; k < count; k++) make(-k, true);
+      return;
     }
+    // Made now so that a bad template fails at load, not at the first request.
+    const cache = new Map<number, TaskModel>([[0, make(0, false)]]);
+    service.cluster.taskSeries.push({
+      service,
+      deployment,
+      at,
+      everyMs: every,
+      first: 1 - count,
+      make: k => {
+        let task = cache.get(k);
+        if (!task) {
+          task = make(k, false);
+          cache.set(k, task);
+        }
+        return task;
+      },
+      event: k => {
+        const task = cache.get(k) ?? make(k, false);
+        return {
+          id: uuidFrom(service.arn, 'event', seedBase, k),
+          createdAt: task.createdAt,
+          message: `(service ${service.name}) has started 1 tasks: (task ${task.id}).`,
+        };
+      },
+    });
   }
 }
 

@@ -15,6 +15,7 @@
  */
 
 import { BuiltArtifact } from '../images';
+import { PolicyStatement } from './policy';
 import { RepositoryContent } from './repository';
 
 /*
@@ -29,6 +30,20 @@ export interface AccountModel {
   accessKeyId?: string;
   denyAccess: boolean;
   roleName: string;
+  /** Roles other principals may assume with STS AssumeRole, by name. */
+  roles: Map<string, RoleModel>;
+}
+
+/** An IAM role that STS AssumeRole can assume. @public */
+export interface RoleModel {
+  name: string;
+  /** `arn:aws:iam::<account>:role/<name>`. */
+  arn: string;
+  account: string;
+  /** Trust policy principals: `*`, account ids, `arn:aws:iam::<id>:root`, role or session ARNs. */
+  trustedPrincipals: string[];
+  /** Longest session, in seconds (IAM's MaxSessionDuration, default 3600). */
+  maxSessionSeconds: number;
 }
 
 /** @public */
@@ -99,11 +114,21 @@ export interface DeploymentModel {
 }
 
 /** @public */
+export interface CapacityProviderStrategyItem {
+  capacityProvider: string;
+  weight: number;
+  base: number;
+}
+
+/** @public */
 export interface ServiceModel {
   name: string;
   arn: string;
   cluster: ClusterModel;
-  launchType: 'FARGATE' | 'EC2' | 'EXTERNAL';
+  /** Absent when the service uses a capacity provider strategy, as in DescribeServices. */
+  launchType?: 'FARGATE' | 'EC2' | 'EXTERNAL';
+  /** The capacity provider strategy (FARGATE, FARGATE_SPOT…) of a service without launchType. */
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
   platformVersion?: string;
   desiredCount: number;
   createdAt: Date;
@@ -148,6 +173,40 @@ export interface TaskModel {
   stoppedReason?: string;
   availabilityZone: string;
   containers: TaskContainerModel[];
+  /** The capacity provider the task ran on (services with a capacity provider strategy). */
+  capacityProviderName?: string;
+  /** The EC2 container instance the task was placed on (EC2 launch type). */
+  containerInstance?: ContainerInstanceModel;
+}
+
+/**
+ * A deployment that keeps failing: ECS keeps starting tasks that stop, one every `everyMs`,
+ * after start-up too. Task k stops at `at + k * everyMs`; k runs from `first` (≤ 0, the history
+ * at start-up) without end. Tasks are made on demand, relative to the request's time.
+ *
+ * @public
+ */
+export interface TaskSeriesModel {
+  service: ServiceModel;
+  deployment: DeploymentModel;
+  at: Date;
+  everyMs: number;
+  first: number;
+  /** The k-th task of the series (stable id); memoised by the caller. */
+  make(k: number): TaskModel;
+  /** The service event ECS writes when it starts the k-th task. */
+  event(k: number): { id: string; createdAt: Date; message: string };
+}
+
+/** An EC2 container instance of a cluster (ListContainerInstances / DescribeContainerInstances). @public */
+export interface ContainerInstanceModel {
+  id: string;
+  arn: string;
+  ec2InstanceId: string;
+  agentVersion: string;
+  dockerVersion: string;
+  registeredAt: Date;
+  cpuArchitecture: 'x86_64' | 'arm64';
 }
 
 /** @public */
@@ -160,6 +219,10 @@ export interface ClusterModel {
   services: Map<string, ServiceModel>;
   /** Newest first. */
   tasks: TaskModel[];
+  /** Failing deployments that keep starting tasks (see TaskSeriesModel). */
+  taskSeries: TaskSeriesModel[];
+  /** EC2 container instances, made for the cluster's EC2 services. */
+  containerInstances: ContainerInstanceModel[];
 }
 
 /** @public */
@@ -181,6 +244,10 @@ export interface EcrRepositoryModel {
   tagMutability: string;
   exclusionFilters: Array<{ filterType: 'WILDCARD'; filter: string }>;
   lifecyclePolicyText?: string;
+  /** The repository policy (GetRepositoryPolicy), as given. */
+  repositoryPolicyText?: string;
+  /** Its parsed statements: what cross-account callers may do. */
+  repositoryPolicy?: PolicyStatement[];
   tags: Tag[];
   content: RepositoryContent;
 }
@@ -204,6 +271,7 @@ export interface RegistryModel {
 
 /** @public */
 export interface WorldSettings {
+  /** How long stopped tasks stay visible; undefined keeps them forever. */
   stoppedTaskRetentionMs?: number;
   latencyMs?: number;
   jitterMs?: number;
@@ -234,6 +302,8 @@ export interface World {
   /** Every named image, built. */
   images: Map<string, BuiltArtifact>;
   settings: WorldSettings;
+  /** The current time of a request (default Date.now; tests move it). */
+  clock: () => number;
 }
 
 /**

@@ -31,6 +31,23 @@ export interface ScenarioAccount {
   denyAccess?: boolean;
   /** Role named in AccessDenied messages (default `BackstageReadOnly`). */
   roleName?: string;
+  /**
+   * Roles that STS AssumeRole can assume (`arn:aws:iam::<id>:role/<name>`); their temporary
+   * credentials act as this account.
+   */
+  roles?: ScenarioRole[];
+}
+
+/** An IAM role others may assume. @public */
+export interface ScenarioRole {
+  name: string;
+  /**
+   * The trust policy's principals: account ids, `arn:aws:iam::<id>:root`, role ARNs, or `*`.
+   * Callers not named get AccessDenied.
+   */
+  trustedPrincipals: string[];
+  /** MaxSessionDuration in seconds (default 3600; 3600–43200). */
+  maxSessionSeconds?: number;
 }
 
 /** A layer: its compression, or the full form. @public */
@@ -126,6 +143,12 @@ export interface ScenarioEcrRepository {
   exclusionFilters?: string[];
   /** Lifecycle policy, as an object or its JSON text. */
   lifecyclePolicy?: Record<string, unknown> | string;
+  /**
+   * Repository policy (object or JSON text): `Statement`s with `Effect`, `Principal` (`*` or
+   * `{AWS: <account ids or ARNs>}`) and `Action` (`ecr:BatchGetImage`, `ecr:*`…). Other accounts
+   * may read the repository only as far as it allows.
+   */
+  repositoryPolicy?: Record<string, unknown> | string;
   tags?: Record<string, string>;
   images?: ScenarioRepositoryImage[];
 }
@@ -218,12 +241,23 @@ export interface ScenarioStoppedTasks {
   stoppedReason: string;
   /** Per-container reason and exit code; by default a CannotPull/CannotStart reason goes to the first essential container. */
   containers?: Record<string, { reason?: string; exitCode?: number }>;
+  /**
+   * The deployment keeps failing: ECS keeps starting tasks that stop, one every `every`, after
+   * start-up too (`count` is the history at start-up), each with a "has started 1 tasks" event.
+   */
+  repeat?: boolean;
 }
 
 /** @public */
 export interface ScenarioService {
   name: string;
   launchType?: 'FARGATE' | 'EC2' | 'EXTERNAL';
+  /** Instead of launchType (never both): e.g. FARGATE with base 1, FARGATE_SPOT with weight 3. */
+  capacityProviderStrategy?: Array<{
+    capacityProvider: string;
+    weight?: number;
+    base?: number;
+  }>;
   platformVersion?: string;
   desiredCount?: number;
   createdAt?: string;
@@ -241,6 +275,16 @@ export interface ScenarioCluster {
   region?: string;
   tags?: Record<string, string>;
   services?: ScenarioService[];
+  /** EC2 hosts; a cluster with EC2 services and none listed gets two with default versions. */
+  containerInstances?: Array<{
+    count?: number;
+    /** ECS agent version, e.g. `1.89.2`. */
+    agentVersion?: string;
+    /** Docker version, e.g. `25.0.8` (shown as `DockerVersion: 25.0.8`). */
+    dockerVersion?: string;
+    cpuArchitecture?: 'x86_64' | 'arm64';
+    registeredAt?: string;
+  }>;
 }
 
 /**
@@ -254,7 +298,7 @@ export interface ScenarioDocument {
   accounts: ScenarioAccount[];
   regions: string[];
   settings?: {
-    /** Hide stopped tasks older than this (ECS keeps them about 1h). Default: keep all. */
+    /** Hide stopped tasks older than this; `forever` keeps all. Default 1h, as ECS. */
     stoppedTaskRetention?: string;
     latencyMs?: number;
     jitterMs?: number;

@@ -17,6 +17,12 @@
 import { randomUUID } from 'crypto';
 import { IncomingMessage, ServerResponse } from 'http';
 import { World } from '../scenario/model';
+import { Principal } from '../scenario/policy';
+import {
+  EXPIRED_TOKEN_MESSAGE,
+  identify,
+  INVALID_TOKEN_MESSAGE,
+} from './identity';
 import { Signer } from './signing';
 import { Throttler } from './throttle';
 
@@ -34,8 +40,10 @@ export class AwsApiError extends Error {
 /** What a handler knows about the call. */
 export interface CallContext {
   world: World;
-  /** The caller's account (from the access key, the ARNs in the request, or the default). */
+  /** The caller's account: the one its credentials belong to. */
   account: string;
+  /** Who signed the call (for resource policies and AccessDenied messages). */
+  principal: Principal;
   /** Region of the SigV4 credential scope. */
   region: string;
   action: string;
@@ -97,6 +105,10 @@ function firstArn(value: unknown, depth = 0): string | undefined {
     }
   }
   return undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Serializes a response the way the JSON protocols do: timestamps as epoch seconds. */
@@ -220,19 +232,27 @@ export class AwsJsonEndpoint {
     }
 
     const arn = firstArn(input);
-    const account =
-      this.world.accountsByAccessKey.get(auth.accessKeyId)?.id ??
-      (arn ? ARN_ACCOUNT_RE.exec(arn)![1] : undefined) ??
-      (typeof input.registryId === 'string' ? input.registryId : undefined) ??
-      this.world.defaultAccount;
-    const model = this.world.accounts.get(account);
-    if (model?.denyAccess) {
+    // Credentials alone decide the caller (see identity.ts); ARNs and registryId never do.
+    const identified = identify(
+      this.world,
+      this.signer,
+      auth.accessKeyId,
+      headerValue(req.headers['x-amz-security-token']),
+    );
+    if (!identified.ok) {
+      throw identified.reason === 'expired'
+        ? new AwsApiError('ExpiredTokenException', EXPIRED_TOKEN_MESSAGE)
+        : new AwsApiError('UnrecognizedClientException', INVALID_TOKEN_MESSAGE);
+    }
+    const { principal, account: model } = identified;
+    const account = model.id;
+    if (model.denyAccess) {
       const resource =
         arn ?? service.resourceOf?.(input, account, auth.region) ?? '*';
       const iamAction = `${service.iamPrefix}:${action}`;
       throw new AwsApiError(
         'AccessDeniedException',
-        `User: arn:aws:sts::${account}:assumed-role/${model.roleName}/backstage is not authorized to perform: ${iamAction} on resource: ${resource} because no identity-based policy allows the ${iamAction} action`,
+        `User: ${principal.arn} is not authorized to perform: ${iamAction} on resource: ${resource} because no identity-based policy allows the ${iamAction} action`,
       );
     }
     if (
@@ -248,6 +268,7 @@ export class AwsJsonEndpoint {
     return handler(input, {
       world: this.world,
       account,
+      principal,
       region: auth.region,
       action,
       baseUrl: `http://${req.headers.host ?? 'localhost'}`,

@@ -23,6 +23,8 @@ import {
   RepositoryContent,
   StoredImage,
 } from '../scenario/repository';
+import { Principal } from '../scenario/policy';
+import { authorizeRepository } from './ecr';
 import { Signer } from './signing';
 import {
   issueRegistryToken,
@@ -79,7 +81,17 @@ function sendError(res: ServerResponse, e: RegistryHttpError) {
 /** Who is pulling. */
 interface Caller {
   anonymous: boolean;
+  /** For ECR: the principal whose GetAuthorizationToken token was sent. */
+  principal?: Principal;
 }
+
+/** What a Distribution API request does, for the IAM action ECR checks. */
+type RegistryOperation =
+  | 'manifests'
+  | 'blobs'
+  | 'blobs:head'
+  | 'tags'
+  | 'referrers';
 
 /** The part that differs between ECR and other registries: auth and where repositories live. */
 interface RegistryView {
@@ -92,6 +104,8 @@ interface RegistryView {
     baseUrl: string,
   ): Caller;
   repository(name: string): RepositoryContent;
+  /** Throws unless the caller may perform the operation on the repository (ECR). */
+  authorize?(caller: Caller, name: string, operation: RegistryOperation): void;
   manifestUnknownMessage: string;
   /** Called before a manifest GET is served (rate limits). */
   beforePull?(caller: Caller): Record<string, string>;
@@ -150,14 +164,45 @@ class EcrView implements RegistryView {
         'Your authorization token has expired. Reauthenticate and try again.',
       );
     }
-    if (!verified?.ok)
+    // A token is for the registries of the region it was issued in (each region's ECR issues
+    // its own); another region's registry does not recognise it.
+    if (!verified?.ok || verified.payload.g !== this.region)
       throw new RegistryHttpError(
         401,
         'UNAUTHORIZED',
         'Not Authorized',
         challenge,
       );
-    return { anonymous: false };
+    const { a, p, ro } = verified.payload;
+    return { anonymous: false, principal: { account: a, arn: p, roleArn: ro } };
+  }
+
+  /**
+   * The IAM action behind each registry call: manifests and referrers need ecr:BatchGetImage,
+   * blob downloads ecr:GetDownloadUrlForLayer (blob HEAD ecr:BatchCheckLayerAvailability), tag
+   * lists ecr:ListImages (ECR User Guide, "Private repository policy examples": the pull
+   * statement lists BatchGetImage, GetDownloadUrlForLayer and BatchCheckLayerAvailability).
+   * Another account's token passes only where the repository policy allows that action.
+   */
+  authorize(caller: Caller, name: string, operation: RegistryOperation) {
+    const action = {
+      manifests: 'ecr:BatchGetImage',
+      referrers: 'ecr:BatchGetImage',
+      blobs: 'ecr:GetDownloadUrlForLayer',
+      'blobs:head': 'ecr:BatchCheckLayerAvailability',
+      tags: 'ecr:ListImages',
+    }[operation];
+    try {
+      authorizeRepository(
+        caller.principal!,
+        this.account,
+        this.world.ecr.get(regionKey(this.account, this.region))?.get(name),
+        action,
+        `arn:aws:ecr:${this.region}:${this.account}:repository/${name}`,
+      );
+    } catch (e) {
+      throw new RegistryHttpError(403, 'DENIED', (e as Error).message);
+    }
   }
 
   repository(name: string): RepositoryContent {
@@ -477,6 +522,13 @@ export class DistributionEndpoint {
       );
     }
     const caller = view.authenticate(req, name, baseUrl);
+    view.authorize?.(
+      caller,
+      name,
+      kind === 'blobs' && req.method === 'HEAD'
+        ? 'blobs:head'
+        : (kind as RegistryOperation),
+    );
     const content = view.repository(name);
 
     if (kind === 'manifests')

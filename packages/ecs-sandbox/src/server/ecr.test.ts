@@ -39,6 +39,7 @@ import {
   MAIN,
   MAIN_KEY,
   OTHER,
+  OTHER_KEY,
   testScenario,
 } from '../testing/testScenario';
 import { Sandbox, startSandbox } from './sandbox';
@@ -83,7 +84,7 @@ describe('repositories', () => {
     expect(repositories![0].createdAt).toBeInstanceOf(Date);
   });
 
-  it('pages through repositories and reads other registries by registryId', async () => {
+  it('pages through repositories, and lists another registry only with its credentials', async () => {
     const first = await ecr().send(
       new DescribeRepositoriesCommand({ maxResults: 2 }),
     );
@@ -96,7 +97,12 @@ describe('repositories', () => {
     );
     expect(second.repositories!.map(r => r.repositoryName)).toEqual(['dlist']);
     expect(second.nextToken).toBeUndefined();
-    const other = await ecr().send(
+    // Another account's registry is not listable with this account's key (AccessDenied, as
+    // in ECR); its own key lists it. Cross-account reads: see access.test.ts.
+    await expect(
+      ecr().send(new DescribeRepositoriesCommand({ registryId: OTHER })),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    const other = await ecr(OTHER_KEY).send(
       new DescribeRepositoriesCommand({ registryId: OTHER }),
     );
     expect(other.repositories!.map(r => r.repositoryName)).toEqual([

@@ -16,6 +16,7 @@
 
 import { EcrRepositoryModel, regionKey } from '../scenario/model';
 import { isTag } from '../scenario/reference';
+import { evaluate, PolicyDecision, Principal } from '../scenario/policy';
 import { isDigest, StoredImage } from '../scenario/repository';
 import {
   AwsApiError,
@@ -60,6 +61,55 @@ function repositoryNotFound(name: string, registry: string): AwsApiError {
   );
 }
 
+/**
+ * Throws AccessDeniedException unless the caller may perform `iamAction` on the repository. The
+ * registry's own account may (identity policies are not modelled) unless the repository policy
+ * denies it explicitly; another account needs a repository policy statement that allows it, as
+ * ECR evaluates cross-account calls ("is not authorized to perform: ecr:DescribeImages on
+ * resource: arn:aws:ecr:…:repository/… because no resource-based policy allows the
+ * ecr:DescribeImages action"). An unknown repository of another account is denied too: nothing
+ * allows it.
+ */
+export function authorizeRepository(
+  principal: Principal,
+  registry: string,
+  repo: EcrRepositoryModel | undefined,
+  iamAction: string,
+  resourceArn: string,
+): void {
+  const decision = repo?.repositoryPolicy
+    ? evaluate(repo.repositoryPolicy, principal, iamAction)
+    : 'none';
+  if (decision === 'allow') return;
+  if (decision === 'none' && registry === principal.account) return;
+  throw new AwsApiError(
+    'AccessDeniedException',
+    accessDeniedMessage(principal, iamAction, resourceArn, decision),
+  );
+}
+
+export function accessDeniedMessage(
+  principal: Principal,
+  iamAction: string,
+  resourceArn: string,
+  decision: PolicyDecision,
+): string {
+  return `User: ${
+    principal.arn
+  } is not authorized to perform: ${iamAction} on resource: ${resourceArn} ${
+    decision === 'deny'
+      ? 'with an explicit deny in a resource-based policy'
+      : `because no resource-based policy allows the ${iamAction} action`
+  }`;
+}
+
+/** The IAM action a call needs: its own, except ListImageReferrers (ecr:BatchGetImage). */
+function iamActionOf(ctx: CallContext): string {
+  return ctx.action === 'ListImageReferrers'
+    ? 'ecr:BatchGetImage'
+    : `ecr:${ctx.action}`;
+}
+
 function findRepository(
   input: Record<string, any>,
   ctx: CallContext,
@@ -71,8 +121,16 @@ function findRepository(
       "1 validation error detected: Value null at 'repositoryName' failed to satisfy constraint: Member must not be null",
     );
   }
+  const registry = registryOf(input, ctx);
   const repo = reposOf(input, ctx).get(name);
-  if (!repo) throw repositoryNotFound(name, registryOf(input, ctx));
+  authorizeRepository(
+    ctx.principal,
+    registry,
+    repo,
+    iamActionOf(ctx),
+    `arn:aws:ecr:${ctx.region}:${registry}:repository/${name}`,
+  );
+  if (!repo) throw repositoryNotFound(name, registry);
   return repo;
 }
 
@@ -213,6 +271,20 @@ function lookup(repo: EcrRepositoryModel, id: unknown): Lookup {
 
 function describeRepositories(input: Record<string, any>, ctx: CallContext) {
   const repos = reposOf(input, ctx);
+  const registry = registryOf(input, ctx);
+  if (input.repositoryNames === undefined && registry !== ctx.account) {
+    // Listing another registry needs ecr:DescribeRepositories on all of it, which no
+    // repository policy can grant.
+    throw new AwsApiError(
+      'AccessDeniedException',
+      accessDeniedMessage(
+        ctx.principal,
+        'ecr:DescribeRepositories',
+        `arn:aws:ecr:${ctx.region}:${registry}:repository/*`,
+        'none',
+      ),
+    );
+  }
   if (input.repositoryNames !== undefined) {
     if (input.nextToken !== undefined || input.maxResults !== undefined) {
       throw new AwsApiError(
@@ -229,7 +301,14 @@ function describeRepositories(input: Record<string, any>, ctx: CallContext) {
     return {
       repositories: names.map(n => {
         const repo = repos.get(String(n));
-        if (!repo) throw repositoryNotFound(String(n), registryOf(input, ctx));
+        authorizeRepository(
+          ctx.principal,
+          registry,
+          repo,
+          'ecr:DescribeRepositories',
+          `arn:aws:ecr:${ctx.region}:${registry}:repository/${String(n)}`,
+        );
+        if (!repo) throw repositoryNotFound(String(n), registry);
         return repositoryToApi(repo);
       }),
     };
@@ -437,6 +516,26 @@ function getLifecyclePolicy(input: Record<string, any>, ctx: CallContext) {
   };
 }
 
+function getRepositoryPolicy(input: Record<string, any>, ctx: CallContext) {
+  const repo = findRepository(input, ctx);
+  if (!repo.repositoryPolicyText) {
+    throw new AwsApiError(
+      'RepositoryPolicyNotFoundException',
+      `Repository policy does not exist for the repository with name '${repo.name}' in the registry with id '${repo.account}'`,
+    );
+  }
+  return {
+    registryId: repo.account,
+    repositoryName: repo.name,
+    policyText: repo.repositoryPolicyText,
+  };
+}
+
+/**
+ * The token is the caller's, for the signing region: the same one whatever `registryIds` says
+ * (a deprecated parameter that only changes `proxyEndpoint`). Another account's registry accepts
+ * it only where that repository's policy allows the caller (see distribution.ts).
+ */
 function getAuthorizationToken(input: Record<string, any>, ctx: CallContext) {
   const registries: unknown[] =
     Array.isArray(input.registryIds) && input.registryIds.length
@@ -444,7 +543,11 @@ function getAuthorizationToken(input: Record<string, any>, ctx: CallContext) {
       : [ctx.account];
   return {
     authorizationData: registries.map(r => {
-      const { token, expiresAt } = issueEcrToken(ctx.signer, ctx.account);
+      const { token, expiresAt } = issueEcrToken(
+        ctx.signer,
+        ctx.principal,
+        ctx.region,
+      );
       return {
         authorizationToken: Buffer.from(`AWS:${token}`, 'utf8').toString(
           'base64',
@@ -466,8 +569,18 @@ function listImageReferrers(input: Record<string, any>, ctx: CallContext) {
     );
   }
   const types: unknown[] | undefined = input.filter?.artifactTypes;
+  // Only ACTIVE referrers unless filter.artifactStatus says ARCHIVED, ACTIVATING or ANY (ECR API
+  // reference, ListImageReferrersFilter).
+  const status = input.filter?.artifactStatus ?? 'ACTIVE';
+  if (!['ACTIVE', 'ARCHIVED', 'ACTIVATING', 'ANY'].includes(status)) {
+    throw new AwsApiError(
+      'InvalidParameterException',
+      `Invalid artifactStatus filter '${status}'`,
+    );
+  }
   const referrers = repo.content
     .referrers(digest)
+    .filter(i => status === 'ANY' || i.status === status)
     .filter(i => !types || types.includes(i.manifest.json.artifactType))
     .map(i => ({
       digest: i.digest,
@@ -485,9 +598,10 @@ function listImageReferrers(input: Record<string, any>, ctx: CallContext) {
     referrers,
     {
       ...input,
-      defaultSize: 50,
+      // 20 by default, at most 50 (ListImageReferrersRequest.maxResults in the ECR model).
+      defaultSize: 20,
       maxSize: 50,
-      query: ['ListImageReferrers', repo.arn, digest, types],
+      query: ['ListImageReferrers', repo.arn, digest, types, status],
     },
     ctx.signer,
   );
@@ -506,6 +620,7 @@ export const ecrService: AwsJsonService = {
     BatchGetImage: batchGetImage,
     BatchCheckLayerAvailability: batchCheckLayerAvailability,
     GetLifecyclePolicy: getLifecyclePolicy,
+    GetRepositoryPolicy: getRepositoryPolicy,
     GetAuthorizationToken: getAuthorizationToken,
     ListImageReferrers: listImageReferrers,
   },

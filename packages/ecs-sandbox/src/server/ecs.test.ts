@@ -508,20 +508,24 @@ describe('access', () => {
     );
   });
 
-  it('takes the account from the ARNs when the access key is not mapped', async () => {
+  it('refuses an access key that is not mapped, whatever ARN the request names', async () => {
     const client = ecs({ key: 'AKIAUNMAPPED00000001' });
     const error = await client
       .send(
         new DescribeServicesCommand({
-          cluster: `arn:aws:ecs:eu-west-1:${DENIED}:cluster/secret`,
-          services: ['hidden'],
+          cluster: `arn:aws:ecs:eu-west-1:${MAIN}:cluster/main`,
+          services: ['svc-00'],
         }),
       )
       .catch(e => e);
-    expect(error).toBeInstanceOf(AccessDeniedException);
-    // Without ARNs it falls back to the default (first) account.
-    const { clusterArns } = await client.send(new ListClustersCommand({}));
-    expect(clusterArns).toEqual([`arn:aws:ecs:eu-west-1:${MAIN}:cluster/main`]);
+    expect(error.name).toBe('UnrecognizedClientException');
+    expect(error.message).toBe(
+      'The security token included in the request is invalid.',
+    );
+    // Without ARNs there is no default account either.
+    await expect(
+      client.send(new ListClustersCommand({})),
+    ).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
   });
 
   it('does not show one account the resources of another', async () => {
@@ -532,7 +536,8 @@ describe('access', () => {
           services: ['svc-00'],
         }),
       ),
-    ).rejects.toBeInstanceOf(ClusterNotFoundException);
+      // ECS: "Invalid identifier: Identifier is for <account>. Your accountId is <caller>".
+    ).rejects.toBeInstanceOf(InvalidParameterException);
   });
 
   it('rejects unsigned requests', async () => {

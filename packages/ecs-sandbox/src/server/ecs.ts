@@ -16,6 +16,7 @@
 
 import {
   ClusterModel,
+  ContainerInstanceModel,
   DeploymentModel,
   EcsRegionModel,
   regionKey,
@@ -25,6 +26,7 @@ import {
   Tag,
   TaskDefinitionModel,
   TaskModel,
+  TaskSeriesModel,
 } from '../scenario/model';
 import {
   AwsApiError,
@@ -44,7 +46,13 @@ function ecsOf(ctx: CallContext): EcsRegionModel {
   return ctx.world.ecs.get(regionKey(ctx.account, ctx.region)) ?? EMPTY_REGION;
 }
 
-/** Splits an ECS ARN of this caller's account and region; undefined for other accounts/regions. */
+/**
+ * Splits an ECS ARN of this caller's account and region; undefined for another region (ECS
+ * does not find it there). Another account's ARN is refused as ECS refuses it: with
+ * InvalidParameterException "Invalid identifier: Identifier is for <account>. Your accountId
+ * is <caller>", the counterpart of "Identifier is for cluster X. Your cluster is Y" (seen in
+ * aws/aws-toolkit-vscode#2915, docker/compose-cli#2086).
+ */
 function ownArn(
   ctx: CallContext,
   arn: string,
@@ -54,9 +62,53 @@ function ownArn(
     arn,
   );
   if (!m || m[3] !== resource) return undefined;
-  if (m[1] !== ctx.region || m[2] !== ctx.account) return undefined;
+  if (m[2] !== ctx.account) {
+    throw new AwsApiError(
+      'InvalidParameterException',
+      `Invalid identifier: Identifier is for ${m[2]}. Your accountId is ${ctx.account}`,
+    );
+  }
+  if (m[1] !== ctx.region) return undefined;
   return m[4].split('/');
 }
+
+/** An enum input: InvalidParameterException for a value ECS does not know. */
+function oneOf<T extends string>(
+  value: unknown,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (
+    typeof value !== 'string' ||
+    !(allowed as readonly string[]).includes(value)
+  ) {
+    throw new AwsApiError(
+      'InvalidParameterException',
+      `${name} must be one of ${allowed.join(', ')}.`,
+    );
+  }
+  return value as T;
+}
+
+/** The `include` list of a Describe call, each value checked against the action's enum. */
+function includeList(
+  input: Record<string, any>,
+  allowed: readonly string[],
+): string[] {
+  if (input.include === undefined || input.include === null) return [];
+  if (!Array.isArray(input.include)) {
+    throw new AwsApiError('SerializationException', 'include must be a list');
+  }
+  return input.include.map(v => oneOf(v, 'include', allowed)!);
+}
+
+const LAUNCH_TYPES = [
+  'EC2',
+  'FARGATE',
+  'EXTERNAL',
+  'MANAGED_INSTANCES',
+] as const;
 
 function str(value: unknown, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -97,19 +149,80 @@ function findService(
   return cluster.services.get(parts[parts.length - 1]);
 }
 
-function isVisible(ctx: CallContext, task: TaskModel): boolean {
+/** Stopped at or before `now`, and within the stopped task retention. */
+function isVisible(ctx: CallContext, task: TaskModel, now: number): boolean {
+  if (task.lastStatus !== 'STOPPED' || !task.stoppedAt) return true;
+  const at = task.stoppedAt.getTime();
+  if (at > now) return false;
   const retention = ctx.world.settings.stoppedTaskRetentionMs;
-  if (
-    retention === undefined ||
-    task.lastStatus !== 'STOPPED' ||
-    !task.stoppedAt
-  )
-    return true;
-  return Date.now() - task.stoppedAt.getTime() <= retention;
+  return retention === undefined || now - at <= retention;
+}
+
+/** The k range of a task series that has stopped by `now` and is still visible. */
+function seriesRange(
+  ctx: CallContext,
+  series: TaskSeriesModel,
+  now: number,
+): [number, number] {
+  const last = Math.floor((now - series.at.getTime()) / series.everyMs);
+  const retention = ctx.world.settings.stoppedTaskRetentionMs;
+  const oldest =
+    retention === undefined
+      ? series.first
+      : Math.max(
+          series.first,
+          Math.ceil((now - retention - series.at.getTime()) / series.everyMs),
+        );
+  return [oldest, last];
+}
+
+/** The cluster's tasks as of the request: static ones and those failing deployments made since. */
+function clusterTasks(ctx: CallContext, cluster: ClusterModel): TaskModel[] {
+  const now = ctx.world.clock();
+  const tasks = cluster.tasks.filter(t => isVisible(ctx, t, now));
+  for (const series of cluster.taskSeries) {
+    const [from, to] = seriesRange(ctx, series, now);
+    for (let k = to; k >= from; k--) tasks.push(series.make(k));
+  }
+  return tasks.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+
+/** The service's events as of the request: newest first, at most 100, as DescribeServices. */
+function serviceEvents(ctx: CallContext, service: ServiceModel) {
+  const now = ctx.world.clock();
+  const events = service.events.filter(e => e.createdAt.getTime() <= now);
+  for (const series of service.cluster.taskSeries) {
+    if (series.service !== service) continue;
+    const last = Math.floor((now - series.at.getTime()) / series.everyMs);
+    // Events outlive stopped tasks (ECS keeps the last 100): one per task started.
+    for (let k = last; k >= Math.max(series.first, last - 99); k--) {
+      const event = series.event(k);
+      if (event.createdAt.getTime() <= now) events.push(event);
+    }
+  }
+  return events
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+    .slice(0, 100);
 }
 
 function includes(input: Record<string, any>, field: string): boolean {
   return Array.isArray(input.include) && input.include.includes(field);
+}
+
+/** DescribeServices `launchType`/`capacityProviderStrategy`: one or the other, as ECS shows them. */
+function placementOf(service: ServiceModel) {
+  return service.capacityProviderStrategy
+    ? { capacityProviderStrategy: service.capacityProviderStrategy }
+    : { launchType: service.launchType };
+}
+
+function onFargate(service: ServiceModel | undefined): boolean {
+  if (!service) return true;
+  if (service.capacityProviderStrategy)
+    return service.capacityProviderStrategy.every(p =>
+      p.capacityProvider.startsWith('FARGATE'),
+    );
+  return service.launchType === 'FARGATE';
 }
 
 function apiTags(tags: Tag[]) {
@@ -118,8 +231,8 @@ function apiTags(tags: Tag[]) {
 
 const FARGATE_PLATFORM = '1.4.0';
 
-function platformOf(launchType: string, requested?: string) {
-  if (launchType !== 'FARGATE') return {};
+function platformOf(fargate: boolean, requested?: string) {
+  if (!fargate) return {};
   return {
     platformVersion: requested ?? FARGATE_PLATFORM,
     platformFamily: 'Linux',
@@ -134,7 +247,7 @@ function clusterToApi(cluster: ClusterModel, input: Record<string, any>) {
     clusterArn: cluster.arn,
     clusterName: cluster.name,
     status: 'ACTIVE',
-    registeredContainerInstancesCount: 0,
+    registeredContainerInstancesCount: cluster.containerInstances.length,
     runningTasksCount: running,
     pendingTasksCount: 0,
     activeServicesCount: cluster.services.size,
@@ -159,8 +272,8 @@ function deploymentToApi(d: DeploymentModel, service: ServiceModel) {
     failedTasks: d.failedTasks,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
-    launchType: service.launchType,
-    ...platformOf(service.launchType),
+    ...placementOf(service),
+    ...platformOf(onFargate(service), service.platformVersion),
     ...(service.networkConfiguration
       ? { networkConfiguration: service.networkConfiguration }
       : {}),
@@ -169,7 +282,11 @@ function deploymentToApi(d: DeploymentModel, service: ServiceModel) {
   };
 }
 
-function serviceToApi(service: ServiceModel, input: Record<string, any>) {
+function serviceToApi(
+  ctx: CallContext,
+  service: ServiceModel,
+  input: Record<string, any>,
+) {
   const current = service.deployments.filter(d => d.status !== 'INACTIVE');
   const primary = current.find(d => d.status === 'PRIMARY')!;
   return {
@@ -182,8 +299,8 @@ function serviceToApi(service: ServiceModel, input: Record<string, any>) {
     desiredCount: service.desiredCount,
     runningCount: current.reduce((n, d) => n + d.runningCount, 0),
     pendingCount: current.reduce((n, d) => n + d.pendingCount, 0),
-    launchType: service.launchType,
-    ...platformOf(service.launchType, service.platformVersion),
+    ...placementOf(service),
+    ...platformOf(onFargate(service), service.platformVersion),
     taskDefinition: primary.taskDefinition.arn,
     deploymentConfiguration: {
       deploymentCircuitBreaker: service.circuitBreaker,
@@ -192,7 +309,7 @@ function serviceToApi(service: ServiceModel, input: Record<string, any>) {
       strategy: 'ROLLING',
     },
     deployments: current.map(d => deploymentToApi(d, service)),
-    events: service.events.slice(0, 100),
+    events: serviceEvents(ctx, service),
     createdAt: service.createdAt,
     currentServiceDeployment: primary.serviceDeployment.arn,
     currentServiceRevisions: current.map(d => ({
@@ -220,7 +337,10 @@ function serviceToApi(service: ServiceModel, input: Record<string, any>) {
 
 function taskToApi(task: TaskModel, input: Record<string, any>) {
   const td = task.taskDefinition;
-  const launchType = task.service?.launchType ?? 'FARGATE';
+  const launchType = task.service
+    ? task.service.launchType
+    : ('FARGATE' as const);
+  const fargate = onFargate(task.service);
   const arch = (
     td.api.runtimePlatform as { cpuArchitecture?: string } | undefined
   )?.cpuArchitecture;
@@ -261,8 +381,15 @@ function taskToApi(task: TaskModel, input: Record<string, any>) {
       : `family:${td.family}`,
     healthStatus: 'UNKNOWN',
     lastStatus: task.lastStatus,
-    launchType,
-    ...platformOf(launchType),
+    // A task of a capacity provider strategy names its provider and has no launchType.
+    ...(launchType ? { launchType } : {}),
+    ...(task.capacityProviderName
+      ? { capacityProviderName: task.capacityProviderName }
+      : {}),
+    ...(task.containerInstance
+      ? { containerInstanceArn: task.containerInstance.arn }
+      : {}),
+    ...platformOf(fargate),
     pullStartedAt: task.pullStartedAt,
     pullStoppedAt: task.pullStoppedAt,
     startedAt: task.startedAt,
@@ -275,9 +402,7 @@ function taskToApi(task: TaskModel, input: Record<string, any>) {
     taskArn: task.arn,
     taskDefinitionArn: td.arn,
     version: task.lastStatus === 'STOPPED' ? 5 : 3,
-    ...(launchType === 'FARGATE'
-      ? { ephemeralStorage: { sizeInGiB: 20 } }
-      : {}),
+    ...(fargate ? { ephemeralStorage: { sizeInGiB: 20 } } : {}),
     ...(includes(input, 'TAGS') ? { tags: [] } : {}),
   };
 }
@@ -303,8 +428,8 @@ function revisionToApi(r: ServiceRevisionModel) {
     serviceArn: service.arn,
     clusterArn: service.cluster.arn,
     taskDefinition: r.taskDefinition.arn,
-    launchType: service.launchType,
-    ...platformOf(service.launchType),
+    ...placementOf(service),
+    ...platformOf(onFargate(service), service.platformVersion),
     loadBalancers: [],
     serviceRegistries: [],
     ...(service.networkConfiguration
@@ -338,11 +463,19 @@ function serviceDeploymentToApi(sd: ServiceDeploymentModel) {
   const deployment = sd.service.deployments.find(
     d => d.serviceDeployment === sd,
   );
-  const breakerStatus = {
-    FAILED: 'TRIGGERED',
-    IN_PROGRESS: 'MONITORING',
-    COMPLETED: 'MONITORING_COMPLETE',
-  }[deployment?.rolloutState ?? 'COMPLETED'];
+  // ServiceDeploymentCircuitBreaker: DISABLED when the breaker is off; the threshold is
+  // 0.5 × the desired task count, at least 3 and at most 200 (ECS API reference).
+  const breakerStatus = sd.service.circuitBreaker.enable
+    ? {
+        FAILED: 'TRIGGERED',
+        IN_PROGRESS: 'MONITORING',
+        COMPLETED: 'MONITORING_COMPLETE',
+      }[deployment?.rolloutState ?? 'COMPLETED']
+    : 'DISABLED';
+  const threshold = Math.min(
+    200,
+    Math.max(3, Math.ceil(0.5 * (deployment?.desiredCount ?? 0))),
+  );
   return {
     serviceDeploymentArn: sd.arn,
     serviceArn: sd.service.arn,
@@ -363,7 +496,7 @@ function serviceDeploymentToApi(sd: ServiceDeploymentModel) {
     deploymentCircuitBreaker: {
       status: breakerStatus,
       failureCount: deployment?.failedTasks ?? 0,
-      threshold: 10,
+      threshold,
     },
   };
 }
@@ -381,6 +514,13 @@ function listClusters(input: Record<string, any>, ctx: CallContext) {
 }
 
 function describeClusters(input: Record<string, any>, ctx: CallContext) {
+  includeList(input, [
+    'ATTACHMENTS',
+    'CONFIGURATIONS',
+    'SETTINGS',
+    'STATISTICS',
+    'TAGS',
+  ]);
   const ids =
     input.clusters === undefined
       ? ['default']
@@ -404,6 +544,8 @@ function describeClusters(input: Record<string, any>, ctx: CallContext) {
 }
 
 function listServices(input: Record<string, any>, ctx: CallContext) {
+  oneOf(input.launchType, 'launchType', LAUNCH_TYPES);
+  oneOf(input.schedulingStrategy, 'schedulingStrategy', ['REPLICA', 'DAEMON']);
   const cluster = findCluster(ctx, input.cluster);
   const services = [...cluster.services.values()].filter(
     s => !input.launchType || s.launchType === input.launchType,
@@ -430,13 +572,14 @@ function listServices(input: Record<string, any>, ctx: CallContext) {
 
 function describeServices(input: Record<string, any>, ctx: CallContext) {
   const ids = checkBatch(input.services, 'services', 10, 'ecs');
+  includeList(input, ['TAGS']);
   const cluster = findCluster(ctx, input.cluster);
   const services: unknown[] = [];
   const failures: unknown[] = [];
   for (const id of ids) {
     const identifier = str(id, 'services')!;
     const service = findService(ctx, cluster, identifier);
-    if (service) services.push(serviceToApi(service, input));
+    if (service) services.push(serviceToApi(ctx, service, input));
     else {
       failures.push({
         arn: identifier.startsWith('arn:')
@@ -477,6 +620,7 @@ function findTaskDefinition(
 }
 
 function describeTaskDefinition(input: Record<string, any>, ctx: CallContext) {
+  includeList(input, ['TAGS']);
   const td = findTaskDefinition(ctx, input.taskDefinition);
   return {
     taskDefinition: taskDefinitionToApi(td),
@@ -486,13 +630,13 @@ function describeTaskDefinition(input: Record<string, any>, ctx: CallContext) {
 
 function listTasks(input: Record<string, any>, ctx: CallContext) {
   const cluster = findCluster(ctx, input.cluster);
-  const desired = str(input.desiredStatus, 'desiredStatus') ?? 'RUNNING';
-  if (!['RUNNING', 'PENDING', 'STOPPED'].includes(desired)) {
-    throw new AwsApiError(
-      'InvalidParameterException',
-      'desiredStatus must be RUNNING, PENDING or STOPPED.',
-    );
-  }
+  const desired =
+    oneOf(input.desiredStatus, 'desiredStatus', [
+      'RUNNING',
+      'PENDING',
+      'STOPPED',
+    ]) ?? 'RUNNING';
+  oneOf(input.launchType, 'launchType', LAUNCH_TYPES);
   const serviceName = str(input.serviceName, 'serviceName');
   let service: ServiceModel | undefined;
   if (serviceName) {
@@ -501,15 +645,14 @@ function listTasks(input: Record<string, any>, ctx: CallContext) {
       throw new AwsApiError('ServiceNotFoundException', 'Service not found.');
   }
   const family = str(input.family, 'family');
-  const tasks = cluster.tasks.filter(
+  const tasks = clusterTasks(ctx, cluster).filter(
     t =>
       t.desiredStatus === desired &&
-      isVisible(ctx, t) &&
       (!service || t.service === service) &&
       (!family || t.taskDefinition.family === family) &&
       (!input.startedBy || t.deployment?.id === input.startedBy) &&
       (!input.launchType ||
-        (t.service?.launchType ?? 'FARGATE') === input.launchType),
+        (t.service ? t.service.launchType : 'FARGATE') === input.launchType),
   );
   const { page, nextToken } = paginate(
     tasks.map(t => t.arn),
@@ -534,17 +677,19 @@ function listTasks(input: Record<string, any>, ctx: CallContext) {
 
 function describeTasks(input: Record<string, any>, ctx: CallContext) {
   const ids = checkBatch(input.tasks, 'tasks', 100, 'ecs');
+  includeList(input, ['TAGS']);
   const cluster = findCluster(ctx, input.cluster);
   const tasks: unknown[] = [];
   const failures: unknown[] = [];
+  const visible = new Map(clusterTasks(ctx, cluster).map(t => [t.arn, t]));
   for (const id of ids) {
     const identifier = str(id, 'tasks')!;
     const arn = identifier.startsWith('arn:')
       ? identifier
       : `arn:aws:ecs:${ctx.region}:${ctx.account}:task/${cluster.name}/${identifier}`;
-    const task = ecsOf(ctx).tasks.get(arn);
-    if (task && task.cluster === cluster && isVisible(ctx, task))
-      tasks.push(taskToApi(task, input));
+    if (arn.startsWith('arn:')) ownArn(ctx, arn, 'task');
+    const task = visible.get(arn);
+    if (task) tasks.push(taskToApi(task, input));
     else failures.push({ arn, reason: 'MISSING' });
   }
   return { tasks, failures };
@@ -658,6 +803,102 @@ function describeServiceRevisions(
   return { serviceRevisions, failures };
 }
 
+function containerInstanceToApi(
+  ci: ContainerInstanceModel,
+  cluster: ClusterModel,
+  ctx: CallContext,
+  input: Record<string, any>,
+) {
+  const running = clusterTasks(ctx, cluster).filter(
+    t => t.containerInstance === ci && t.lastStatus === 'RUNNING',
+  ).length;
+  return {
+    containerInstanceArn: ci.arn,
+    ec2InstanceId: ci.ec2InstanceId,
+    version: 1,
+    // VersionInfo: the agent and Docker versions tell whether the host can pull zstd layers.
+    versionInfo: {
+      agentVersion: ci.agentVersion,
+      agentHash: ci.id.slice(0, 8),
+      dockerVersion: ci.dockerVersion,
+    },
+    status: 'ACTIVE',
+    agentConnected: true,
+    runningTasksCount: running,
+    pendingTasksCount: 0,
+    registeredAt: ci.registeredAt,
+    attributes: [
+      { name: 'ecs.cpu-architecture', value: ci.cpuArchitecture },
+      { name: 'ecs.os-type', value: 'linux' },
+    ],
+    registeredResources: [],
+    remainingResources: [],
+    attachments: [],
+    ...(includes(input, 'TAGS') ? { tags: [] } : {}),
+  };
+}
+
+function listContainerInstances(input: Record<string, any>, ctx: CallContext) {
+  const status = oneOf(input.status, 'status', [
+    'ACTIVE',
+    'DRAINING',
+    'REGISTERING',
+    'DEREGISTERING',
+    'REGISTRATION_FAILED',
+  ]);
+  if (input.filter !== undefined && input.filter !== null) {
+    throw new AwsApiError(
+      'InvalidParameterException',
+      'The sandbox does not evaluate cluster query language filters.',
+    );
+  }
+  const cluster = findCluster(ctx, input.cluster);
+  const arns =
+    status && status !== 'ACTIVE'
+      ? []
+      : cluster.containerInstances.map(ci => ci.arn);
+  const { page, nextToken } = paginate(
+    arns,
+    {
+      ...input,
+      defaultSize: 100,
+      maxSize: 100,
+      query: ['ListContainerInstances', cluster.arn, status],
+    },
+    ctx.signer,
+  );
+  return { containerInstanceArns: page, nextToken };
+}
+
+function describeContainerInstances(
+  input: Record<string, any>,
+  ctx: CallContext,
+) {
+  const ids = checkBatch(
+    input.containerInstances,
+    'containerInstances',
+    100,
+    'ecs',
+  );
+  includeList(input, ['TAGS', 'CONTAINER_INSTANCE_HEALTH']);
+  const cluster = findCluster(ctx, input.cluster);
+  const containerInstances: unknown[] = [];
+  const failures: unknown[] = [];
+  for (const id of ids) {
+    const identifier = str(id, 'containerInstances')!;
+    if (identifier.startsWith('arn:'))
+      ownArn(ctx, identifier, 'container-instance');
+    const arn = identifier.startsWith('arn:')
+      ? identifier
+      : `arn:aws:ecs:${ctx.region}:${ctx.account}:container-instance/${cluster.name}/${identifier}`;
+    const ci = cluster.containerInstances.find(c => c.arn === arn);
+    if (ci)
+      containerInstances.push(containerInstanceToApi(ci, cluster, ctx, input));
+    else failures.push({ arn, reason: 'MISSING' });
+  }
+  return { containerInstances, failures };
+}
+
 /** The Amazon ECS API (AWS JSON 1.1, `AmazonEC2ContainerServiceV20141113`). */
 export const ecsService: AwsJsonService = {
   targetPrefix: 'AmazonEC2ContainerServiceV20141113',
@@ -674,6 +915,8 @@ export const ecsService: AwsJsonService = {
     ListServiceDeployments: listServiceDeployments,
     DescribeServiceDeployments: describeServiceDeployments,
     DescribeServiceRevisions: describeServiceRevisions,
+    ListContainerInstances: listContainerInstances,
+    DescribeContainerInstances: describeContainerInstances,
   },
   resourceOf: (input, account, region) =>
     typeof input.cluster === 'string' && !input.cluster.startsWith('arn:')

@@ -24,6 +24,7 @@ import { DistributionEndpoint } from './distribution';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
 import { Signer } from './signing';
+import { StsEndpoint } from './sts';
 import { taggingService } from './tagging';
 import { ThrottleOptions, Throttler } from './throttle';
 
@@ -50,6 +51,11 @@ export interface SandboxOptions {
   throttle?: ThrottleOptions;
   /** The instant relative scenario times count from (default: now). */
   now?: Date;
+  /**
+   * The time of each request, in ms (default: Date.now). Tests move it to see what a poller
+   * sees later: stopped tasks expiring, failing deployments starting new tasks, throttling.
+   */
+  clock?: () => number;
 }
 
 /**
@@ -120,15 +126,17 @@ function summary(world: World, baseUrl: string) {
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const world = loadWorld(options.scenario, options.now);
+  if (options.clock) world.clock = options.clock;
   const signer = new Signer();
   const throttle = options.throttle ?? world.settings.throttle;
   const aws = new AwsJsonEndpoint(
     world,
     [ecsService, ecrService, taggingService],
     signer,
-    throttle ? new Throttler(throttle) : undefined,
+    throttle ? new Throttler(throttle, world.clock) : undefined,
   );
   const distribution = new DistributionEndpoint(world, signer);
+  const sts = new StsEndpoint(world, signer);
   const latency = options.latencyMs ?? world.settings.latencyMs ?? 0;
   const jitter = options.jitterMs ?? world.settings.jitterMs ?? 0;
 
@@ -147,6 +155,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const url = new URL(req.url ?? '/', baseUrl);
     if (aws.handles(req)) {
       await aws.handle(req, res, body);
+    } else if (sts.handles(req)) {
+      await sts.handle(req, res, body);
     } else if (distribution.handles(url.pathname)) {
       await distribution.handle(req, res, url, baseUrl);
     } else if (url.pathname === '/' && req.method === 'GET') {

@@ -33,6 +33,38 @@ export interface ThrottleOptions extends Partial<ThrottleRule> {
   actions?: Record<string, ThrottleRule>;
 }
 
+/**
+ * ECS throttles groups of actions together, per account and Region: "cluster read actions
+ * (such as DescribeClusters)" draw on one bucket (Amazon ECS API Reference, "Request
+ * throttling for the Amazon ECS API"). The sandbox groups the read actions it serves by the
+ * resource they read; an action outside this table has a bucket of its own.
+ */
+const ACTION_GROUPS: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    'ecs:cluster-read': ['DescribeClusters', 'ListClusters'],
+    'ecs:container-instance-read': [
+      'DescribeContainerInstances',
+      'ListContainerInstances',
+    ],
+    'ecs:service-read': [
+      'DescribeServices',
+      'ListServices',
+      'ListServiceDeployments',
+      'DescribeServiceDeployments',
+      'DescribeServiceRevisions',
+    ],
+    'ecs:task-definition-read': ['DescribeTaskDefinition'],
+    'ecs:task-read': ['DescribeTasks', 'ListTasks'],
+  }).flatMap(([group, actions]) =>
+    actions.map(action => [`ecs:${action}`, group]),
+  ),
+);
+
+/** The bucket an action draws on: its ECS group, or its own. */
+export function throttleBucketOf(service: string, action: string): string {
+  return ACTION_GROUPS[`${service}:${action}`] ?? `${service}:${action}`;
+}
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -50,7 +82,8 @@ export class Throttler {
   private ruleFor(service: string, action: string): ThrottleRule | undefined {
     const specific =
       this.options.actions?.[`${service}:${action}`] ??
-      this.options.actions?.[action];
+      this.options.actions?.[action] ??
+      this.options.actions?.[throttleBucketOf(service, action)];
     if (specific) return specific;
     if (this.options.rate !== undefined) {
       return {
@@ -65,7 +98,7 @@ export class Throttler {
   take(service: string, action: string, scope: string): boolean {
     const rule = this.ruleFor(service, action);
     if (!rule) return true;
-    const key = `${scope}|${service}:${action}`;
+    const key = `${scope}|${throttleBucketOf(service, action)}`;
     const now = this.clock();
     const bucket = this.buckets.get(key) ?? {
       tokens: rule.burst,

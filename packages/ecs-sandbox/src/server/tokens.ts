@@ -41,19 +41,73 @@ function check<T extends { exp: number; k: string }>(
   return { ok: true, payload };
 }
 
+/**
+ * What an ECR token carries: the principal that asked for it and the region it was asked in. As
+ * in ECR, it "represents your IAM authentication credentials": it reads the registries of that
+ * region that the principal may read (its own account's, and other accounts' repositories whose
+ * policy allows it). Source: ECR API reference, GetAuthorizationToken.
+ */
+export interface EcrGrant {
+  k: string;
+  /** Account of the principal. */
+  a: string;
+  /** Region the token was issued in. */
+  g: string;
+  /** Principal ARN and role ARN. */
+  p: string;
+  ro: string;
+  exp: number;
+}
+
 export function issueEcrToken(
   signer: Signer,
-  account: string,
+  principal: { account: string; arn: string; roleArn: string },
+  region: string,
 ): { token: string; expiresAt: Date } {
   const exp = Math.floor(Date.now() / 1000) + ECR_TOKEN_TTL_SECONDS;
   return {
-    token: signer.sign({ k: 'ecr', a: account, exp }),
+    token: signer.sign({
+      k: 'ecr',
+      a: principal.account,
+      g: region,
+      p: principal.arn,
+      ro: principal.roleArn,
+      exp,
+    }),
     expiresAt: new Date(exp * 1000),
   };
 }
 
 export function verifyEcrToken(signer: Signer, token: string) {
-  return check<{ k: string; a: string; exp: number }>(signer, token, 'ecr');
+  return check<EcrGrant>(signer, token, 'ecr');
+}
+
+/** STS temporary credentials: the session token names the access key it goes with. */
+export interface StsSession {
+  k: string;
+  /** The temporary access key id (`ASIA…`). */
+  ak: string;
+  /** Account, role name and session name. */
+  a: string;
+  r: string;
+  s: string;
+  exp: number;
+}
+
+export function issueSessionToken(
+  signer: Signer,
+  session: Omit<StsSession, 'k' | 'exp'>,
+  seconds: number,
+): { token: string; expiresAt: Date } {
+  const exp = Math.floor(Date.now() / 1000) + seconds;
+  return {
+    token: signer.sign({ k: 'sts', ...session, exp }),
+    expiresAt: new Date(exp * 1000),
+  };
+}
+
+export function verifySessionToken(signer: Signer, token: string) {
+  return check<StsSession>(signer, token, 'sts');
 }
 
 export interface RegistryGrant {
