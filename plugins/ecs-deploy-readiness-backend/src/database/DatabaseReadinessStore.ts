@@ -1,0 +1,763 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import {
+  DatabaseService,
+  LoggerService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { DatabaseDocumentCache } from './DatabaseDocumentCache';
+import type {
+  AuditError,
+  AuditRun,
+  AuditRunResult,
+  CountingDocumentCache,
+  DocumentCacheOptions,
+  EntityReport,
+  EntityReportInput,
+  ListEntityReportsOptions,
+  ListPullErrorsOptions,
+  PullErrorInput,
+  PullErrorPage,
+  PullErrorRecord,
+  ReadinessStore,
+  ReportState,
+  ServiceReport,
+  ServiceReportInput,
+  StatusChange,
+  UpsertResult,
+  WriteOptions,
+} from './ReadinessStore';
+
+const migrationsDir = resolvePackagePath(
+  '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-backend',
+  'migrations',
+);
+
+/** Rows per statement for `IN (...)` lists and batch inserts, well under SQLite's 999 bindings. */
+const CHUNK = 100;
+
+type StateRow = {
+  content_hash: string;
+  stale: boolean | number;
+  stale_errors: string | null;
+  stale_since: string | null;
+  updated_at: string;
+  status_since: string;
+};
+
+type ServiceRow = StateRow & {
+  service_arn: string;
+  account_id: string;
+  region: string;
+  cluster_arn: string;
+  status: string;
+  findings: string;
+  details: string;
+};
+
+type EntityRow = StateRow & {
+  entity_ref: string;
+  status: string;
+  service_arns: string;
+  findings: string;
+  counts: string;
+};
+
+type PullErrorRow = {
+  id: number;
+  task_arn: string;
+  container: string;
+  service_arn: string;
+  account_id: string;
+  region: string;
+  category: string;
+  message: string;
+  classified: string;
+  image: string | null;
+  task_definition_arn: string | null;
+  occurred_at: string;
+  recorded_at: string;
+};
+
+type AuditRunRow = {
+  id: number;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  services_audited: number;
+  entities_audited: number;
+  calls_by_api: string;
+  cache_hits: number;
+  cache_misses: number;
+  errors_by_account: string;
+};
+
+type HistoryRow = {
+  subject_kind: 'entity' | 'service';
+  subject: string;
+  from_status: string | null;
+  to_status: string;
+  changed_at: string;
+  audit_run_id: number | null;
+};
+
+const ENTITY_ORDER_COLUMNS = {
+  entityRef: 'entity_ref',
+  status: 'status',
+  updatedAt: 'updated_at',
+  statusSince: 'status_since',
+} as const;
+
+/**
+ * The knex {@link ReadinessStore}, on SQLite or PostgreSQL. Timestamps are ISO 8601 UTC strings
+ * in text columns (text order is time order on both databases); JSON values are text columns.
+ *
+ * @internal
+ */
+export class DatabaseReadinessStore implements ReadinessStore {
+  /** Connects to the plugin database and migrates it unless `database.migrations.skip`. */
+  static async create(options: {
+    database: DatabaseService;
+    logger?: LoggerService;
+    /** The time source; tests pass a fixed one. */
+    clock?: () => Date;
+  }): Promise<DatabaseReadinessStore> {
+    const db = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await db.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseReadinessStore(
+      db,
+      options.clock ?? (() => new Date()),
+      options.logger,
+    );
+  }
+
+  /** The migrations directory, for tests that migrate down and up. */
+  static readonly migrationsDirectory = migrationsDir;
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly clock: () => Date,
+    private readonly logger?: LoggerService,
+  ) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Service reports
+
+  async upsertServiceReport(
+    report: ServiceReportInput,
+    options: WriteOptions = {},
+  ): Promise<UpsertResult> {
+    const hash = contentHash({
+      accountId: report.accountId,
+      region: report.region,
+      clusterArn: report.clusterArn,
+      status: report.status,
+      findings: report.findings,
+      details: report.details,
+    });
+    const content = {
+      account_id: report.accountId,
+      region: report.region,
+      cluster_arn: report.clusterArn,
+      status: report.status,
+      findings: JSON.stringify(report.findings),
+      details: JSON.stringify(report.details),
+    };
+    return this.db.transaction(async tx => {
+      const existing = await this.forUpdate(
+        tx<ServiceRow>('service_reports')
+          .where({ service_arn: report.serviceArn })
+          .first(['status', 'content_hash', 'stale']),
+      );
+      const result = await this.writeReport(tx, {
+        table: 'service_reports',
+        key: { service_arn: report.serviceArn },
+        existing,
+        hash,
+        content,
+      });
+      if (result.statusChanged) {
+        await this.addHistory(tx, {
+          subject_kind: 'service',
+          subject: report.serviceArn,
+          from_status: result.previousStatus ?? null,
+          to_status: report.status,
+          audit_run_id: options.auditRunId ?? null,
+        });
+      }
+      return result;
+    });
+  }
+
+  async getServiceReport(
+    serviceArn: string,
+  ): Promise<ServiceReport | undefined> {
+    const row = await this.db<ServiceRow>('service_reports')
+      .where({ service_arn: serviceArn })
+      .first();
+    return row ? toServiceReport(row) : undefined;
+  }
+
+  async getServiceReports(serviceArns: string[]): Promise<ServiceReport[]> {
+    const reports: ServiceReport[] = [];
+    for (const arns of chunks(unique(serviceArns))) {
+      const rows = await this.db<ServiceRow>('service_reports').whereIn(
+        'service_arn',
+        arns,
+      );
+      reports.push(...rows.map(toServiceReport));
+    }
+    return reports;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Entity reports
+
+  async upsertEntityReport(
+    report: EntityReportInput,
+    options: WriteOptions = {},
+  ): Promise<UpsertResult> {
+    const entityRef = report.entityRef.toLocaleLowerCase('en-US');
+    const serviceArns = unique(report.serviceArns).sort();
+    const hash = contentHash({
+      status: report.status,
+      serviceArns,
+      findings: report.findings,
+      counts: report.counts,
+    });
+    const content = {
+      status: report.status,
+      service_arns: JSON.stringify(serviceArns),
+      findings: JSON.stringify(report.findings),
+      counts: JSON.stringify(report.counts),
+    };
+    return this.db.transaction(async tx => {
+      const existing = await this.forUpdate(
+        tx<EntityRow>('entity_reports')
+          .where({ entity_ref: entityRef })
+          .first(['status', 'content_hash', 'stale']),
+      );
+      const result = await this.writeReport(tx, {
+        table: 'entity_reports',
+        key: { entity_ref: entityRef },
+        existing,
+        hash,
+        content,
+      });
+      if (result.written && existing?.content_hash !== hash) {
+        await tx('entity_services').where({ entity_ref: entityRef }).delete();
+        for (const arns of chunks(serviceArns)) {
+          await tx('entity_services').insert(
+            arns.map(arn => ({ entity_ref: entityRef, service_arn: arn })),
+          );
+        }
+      }
+      if (result.statusChanged) {
+        await this.addHistory(tx, {
+          subject_kind: 'entity',
+          subject: entityRef,
+          from_status: result.previousStatus ?? null,
+          to_status: report.status,
+          audit_run_id: options.auditRunId ?? null,
+        });
+      }
+      return result;
+    });
+  }
+
+  async getEntityReport(entityRef: string): Promise<EntityReport | undefined> {
+    const row = await this.db<EntityRow>('entity_reports')
+      .where({ entity_ref: entityRef.toLocaleLowerCase('en-US') })
+      .first();
+    return row ? toEntityReport(row) : undefined;
+  }
+
+  async listEntityReports(
+    options: ListEntityReportsOptions = {},
+  ): Promise<{ items: EntityReport[]; totalCount: number }> {
+    const query = this.db<EntityRow>('entity_reports');
+    if (options.status?.length) query.whereIn('status', options.status);
+    if (options.stale !== undefined) query.where('stale', options.stale);
+    const [{ count }] = await query.clone().count({ count: '*' });
+    const column = ENTITY_ORDER_COLUMNS[options.orderBy ?? 'entityRef'];
+    if (!column) throw new InputError(`Cannot order by ${options.orderBy}`);
+    const order = options.order === 'desc' ? 'desc' : 'asc';
+    const rows = await query
+      .orderBy([
+        { column, order },
+        { column: 'entity_ref', order },
+      ])
+      .limit(clamp(options.limit, 100, 1000))
+      .offset(Math.max(0, Math.floor(options.offset ?? 0)));
+    return { items: rows.map(toEntityReport), totalCount: Number(count) };
+  }
+
+  async deleteEntityReport(entityRef: string): Promise<void> {
+    const ref = entityRef.toLocaleLowerCase('en-US');
+    await this.db.transaction(async tx => {
+      await tx('entity_services').where({ entity_ref: ref }).delete();
+      await tx('entity_reports').where({ entity_ref: ref }).delete();
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Staleness and history
+
+  async markStale(options: {
+    serviceArns?: string[];
+    entityRefs?: string[];
+    errors: AuditError[];
+  }): Promise<number> {
+    const now = this.clock().toISOString();
+    const serviceArns = unique(options.serviceArns ?? []);
+    const entityRefs = new Set(
+      (options.entityRefs ?? []).map(ref => ref.toLocaleLowerCase('en-US')),
+    );
+    return this.db.transaction(async tx => {
+      const stale = {
+        stale: true,
+        stale_errors: JSON.stringify(options.errors),
+        stale_since: tx.raw('COALESCE(??, ?)', ['stale_since', now]),
+      };
+      let marked = 0;
+      for (const arns of chunks(serviceArns)) {
+        marked += await tx('service_reports')
+          .whereIn('service_arn', arns)
+          .update(stale);
+        const links = await tx('entity_services')
+          .whereIn('service_arn', arns)
+          .distinct('entity_ref');
+        for (const link of links) entityRefs.add(link.entity_ref);
+      }
+      for (const refs of chunks([...entityRefs])) {
+        marked += await tx('entity_reports')
+          .whereIn('entity_ref', refs)
+          .update(stale);
+      }
+      return marked;
+    });
+  }
+
+  async listStatusHistory(options: {
+    subjectKind: 'entity' | 'service';
+    subject: string;
+    since?: Date | string;
+    limit?: number;
+  }): Promise<StatusChange[]> {
+    const subject =
+      options.subjectKind === 'entity'
+        ? options.subject.toLocaleLowerCase('en-US')
+        : options.subject;
+    const query = this.db<HistoryRow & { id: number }>('status_history').where({
+      subject_kind: options.subjectKind,
+      subject,
+    });
+    if (options.since) query.where('changed_at', '>=', toIso(options.since));
+    const rows = await query
+      .orderBy([
+        { column: 'changed_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(clamp(options.limit, 100, 1000));
+    return rows.map(row => ({
+      subjectKind: row.subject_kind,
+      subject: row.subject,
+      fromStatus: row.from_status ?? undefined,
+      toStatus: row.to_status,
+      changedAt: row.changed_at,
+      auditRunId: row.audit_run_id ?? undefined,
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pull errors
+
+  async addPullErrors(errors: PullErrorInput[]): Promise<number> {
+    const now = this.clock().toISOString();
+    const byKey = new Map<string, Omit<PullErrorRow, 'id'>>();
+    for (const error of errors) {
+      const container = error.container ?? '';
+      byKey.set(`${error.taskArn}\u0000${container}`, {
+        task_arn: error.taskArn,
+        container,
+        service_arn: error.serviceArn,
+        account_id: error.accountId,
+        region: error.region,
+        category: error.classified.category,
+        message: error.message,
+        classified: JSON.stringify(error.classified),
+        image: error.image ?? null,
+        task_definition_arn: error.taskDefinitionArn ?? null,
+        occurred_at: toIso(error.occurredAt),
+        recorded_at: now,
+      });
+    }
+    let inserted = 0;
+    for (const rows of chunks([...byKey.values()])) {
+      const ids = await this.db('pull_errors')
+        .insert(rows)
+        .onConflict(['task_arn', 'container'])
+        .ignore()
+        .returning('id');
+      inserted += ids.length;
+    }
+    return inserted;
+  }
+
+  async listPullErrors(options: ListPullErrorsOptions): Promise<PullErrorPage> {
+    const limit = clamp(options.limit, 50, 500);
+    const query = this.db<PullErrorRow>('pull_errors');
+    if (options.entityRef) {
+      query.whereIn(
+        'service_arn',
+        this.db('entity_services')
+          .select('service_arn')
+          .where({ entity_ref: options.entityRef.toLocaleLowerCase('en-US') }),
+      );
+    }
+    if (options.serviceArn) query.where({ service_arn: options.serviceArn });
+    if (options.since) query.where('occurred_at', '>=', toIso(options.since));
+    if (options.until) query.where('occurred_at', '<', toIso(options.until));
+    if (options.cursor) {
+      const { t, id } = decodeCursor(options.cursor);
+      query.where(q =>
+        q
+          .where('occurred_at', '<', t)
+          .orWhere(q2 => q2.where('occurred_at', t).andWhere('id', '<', id)),
+      );
+    }
+    const rows = await query
+      .orderBy([
+        { column: 'occurred_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit + 1);
+    const items = rows.slice(0, limit).map(toPullErrorRecord);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ t: last.occurredAt, id: last.id })
+          : undefined,
+    };
+  }
+
+  async prunePullErrors(options: {
+    olderThan: Date | string;
+  }): Promise<number> {
+    return this.db('pull_errors')
+      .where('occurred_at', '<', toIso(options.olderThan))
+      .delete();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Task definitions
+
+  async getTaskDefinition(arn: string): Promise<JsonObject | undefined> {
+    const row = await this.db('task_definitions')
+      .where({ arn })
+      .first(['definition']);
+    return row ? (JSON.parse(row.definition) as JsonObject) : undefined;
+  }
+
+  async putTaskDefinition(arn: string, definition: JsonObject): Promise<void> {
+    const revision = Number(/:(\d+)$/.exec(arn)?.[1] ?? definition.revision);
+    const family =
+      /:task-definition\/([^:]+):\d+$/.exec(arn)?.[1] ??
+      String(definition.family ?? '');
+    await this.db('task_definitions')
+      .insert({
+        arn,
+        family,
+        revision: Number.isFinite(revision) ? revision : 0,
+        definition: JSON.stringify(definition),
+        fetched_at: this.clock().toISOString(),
+      })
+      .onConflict('arn')
+      .merge(['definition', 'fetched_at']);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Document cache
+
+  documentCache(options: DocumentCacheOptions = {}): CountingDocumentCache {
+    return new DatabaseDocumentCache(this.db, this.clock, {
+      ...options,
+      logger: this.logger,
+    });
+  }
+
+  async pruneDocuments(options: { olderThan: Date | string }): Promise<number> {
+    return this.db('documents')
+      .where('stored_at', '<', toIso(options.olderThan))
+      .delete();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Audit runs
+
+  async startAuditRun(options: { trigger: string }): Promise<number> {
+    const [row] = await this.db('audit_runs')
+      .insert({
+        trigger: options.trigger,
+        status: 'running',
+        started_at: this.clock().toISOString(),
+        calls_by_api: '{}',
+        errors_by_account: '{}',
+      })
+      .returning('id');
+    return Number(typeof row === 'object' ? row.id : row);
+  }
+
+  async finishAuditRun(id: number, result: AuditRunResult): Promise<void> {
+    await this.db('audit_runs')
+      .where({ id })
+      .update({
+        status: result.status,
+        finished_at: this.clock().toISOString(),
+        services_audited: result.servicesAudited,
+        entities_audited: result.entitiesAudited,
+        calls_by_api: JSON.stringify(result.callsByApi),
+        cache_hits: result.cacheHits,
+        cache_misses: result.cacheMisses,
+        errors_by_account: JSON.stringify(result.errorsByAccount),
+      });
+  }
+
+  async listAuditRuns(options: { limit?: number } = {}): Promise<AuditRun[]> {
+    const rows = await this.db<AuditRunRow>('audit_runs')
+      .orderBy([
+        { column: 'started_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(clamp(options.limit, 20, 500));
+    return rows.map(row => {
+      const lookups = row.cache_hits + row.cache_misses;
+      return {
+        id: row.id,
+        trigger: row.trigger,
+        status: row.status as AuditRun['status'],
+        startedAt: row.started_at,
+        finishedAt: row.finished_at ?? undefined,
+        servicesAudited: row.services_audited,
+        entitiesAudited: row.entities_audited,
+        callsByApi: JSON.parse(row.calls_by_api),
+        cacheHits: row.cache_hits,
+        cacheMisses: row.cache_misses,
+        cacheHitRate: lookups > 0 ? row.cache_hits / lookups : undefined,
+        errorsByAccount: JSON.parse(row.errors_by_account),
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  /**
+   * Writes a report row unless its content is unchanged and it is not stale. A stale report
+   * with unchanged content only loses its stale flag; `updated_at` moves only when the content
+   * changes, `status_since` only when the status does.
+   */
+  private async writeReport(
+    tx: Knex.Transaction,
+    write: {
+      table: 'service_reports' | 'entity_reports';
+      key: Record<string, string>;
+      existing?: Pick<StateRow, 'content_hash' | 'stale'> & { status: string };
+      hash: string;
+      content: Record<string, string> & { status: string };
+    },
+  ): Promise<UpsertResult> {
+    const { existing, hash, content } = write;
+    const now = this.clock().toISOString();
+    const fresh = { stale: false, stale_errors: null, stale_since: null };
+    if (!existing) {
+      await tx(write.table).insert({
+        ...write.key,
+        ...content,
+        ...fresh,
+        content_hash: hash,
+        updated_at: now,
+        status_since: now,
+      });
+      return { written: true, statusChanged: true };
+    }
+    const previousStatus = existing.status;
+    const contentChanged = existing.content_hash !== hash;
+    if (!contentChanged && !toBoolean(existing.stale)) {
+      return { written: false, statusChanged: false, previousStatus };
+    }
+    const statusChanged = existing.status !== content.status;
+    await tx(write.table)
+      .where(write.key)
+      .update({
+        ...fresh,
+        ...(contentChanged
+          ? { ...content, content_hash: hash, updated_at: now }
+          : {}),
+        ...(statusChanged ? { status_since: now } : {}),
+      });
+    return { written: true, statusChanged, previousStatus };
+  }
+
+  private async addHistory(
+    tx: Knex.Transaction,
+    row: Omit<HistoryRow, 'changed_at'>,
+  ): Promise<void> {
+    await tx('status_history').insert({
+      ...row,
+      changed_at: this.clock().toISOString(),
+    });
+  }
+
+  /** Locks the selected row on PostgreSQL; SQLite serialises writers by itself. */
+  private forUpdate<T extends Knex.QueryBuilder>(query: T): T {
+    return this.db.client.config.client === 'pg'
+      ? (query.forUpdate() as T)
+      : query;
+  }
+}
+
+function toState(row: StateRow): ReportState {
+  return {
+    stale: toBoolean(row.stale),
+    staleErrors: row.stale_errors ? JSON.parse(row.stale_errors) : [],
+    staleSince: row.stale_since ?? undefined,
+    updatedAt: row.updated_at,
+    statusSince: row.status_since,
+  };
+}
+
+function toServiceReport(row: ServiceRow): ServiceReport {
+  return {
+    serviceArn: row.service_arn,
+    accountId: row.account_id,
+    region: row.region,
+    clusterArn: row.cluster_arn,
+    status: row.status as ServiceReport['status'],
+    findings: JSON.parse(row.findings),
+    details: JSON.parse(row.details),
+    ...toState(row),
+  };
+}
+
+function toEntityReport(row: EntityRow): EntityReport {
+  return {
+    entityRef: row.entity_ref,
+    status: row.status as EntityReport['status'],
+    serviceArns: JSON.parse(row.service_arns),
+    findings: JSON.parse(row.findings),
+    counts: JSON.parse(row.counts),
+    ...toState(row),
+  };
+}
+
+function toPullErrorRecord(row: PullErrorRow): PullErrorRecord {
+  return {
+    id: Number(row.id),
+    taskArn: row.task_arn,
+    container: row.container || undefined,
+    serviceArn: row.service_arn,
+    accountId: row.account_id,
+    region: row.region,
+    category: row.category,
+    message: row.message,
+    classified: JSON.parse(row.classified),
+    image: row.image ?? undefined,
+    taskDefinitionArn: row.task_definition_arn ?? undefined,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function toBoolean(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
+}
+
+/** An ISO 8601 UTC timestamp from a Date or a date string; an invalid one is an InputError. */
+function toIso(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    throw new InputError(`Invalid timestamp ${String(value)}`);
+  }
+  return date.toISOString();
+}
+
+function clamp(value: number | undefined, fallback: number, max: number) {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(1, Math.floor(value)));
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function chunks<T>(values: T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < values.length; i += CHUNK) {
+    result.push(values.slice(i, i + CHUNK));
+  }
+  return result;
+}
+
+/** sha256 of JSON with object keys sorted, so equal content hashes equally. */
+function contentHash(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex');
+}
+
+function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map(stableStringify).join(',')}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : Number(a > b)));
+  return `{${entries
+    .map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`)
+    .join(',')}}`;
+}
+
+function encodeCursor(cursor: { t: string; id: number }): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { t: string; id: number } {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (
+      typeof parsed?.t === 'string' &&
+      !Number.isNaN(Date.parse(parsed.t)) &&
+      Number.isInteger(parsed?.id)
+    ) {
+      return { t: toIso(parsed.t), id: parsed.id };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InputError('Invalid pull error cursor');
+}

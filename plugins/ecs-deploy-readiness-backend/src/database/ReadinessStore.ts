@@ -1,0 +1,286 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import type { JsonObject } from '@backstage/types';
+import type {
+  ClassifiedPullError,
+  Finding,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import type {
+  DocumentCache,
+  ReadinessStatus,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-node';
+
+// Conventions of the store API:
+// - Every timestamp it returns is an ISO 8601 UTC string (`Date.prototype.toISOString()`,
+//   millisecond precision); every timestamp it takes is a `Date` or such a string.
+// - Findings are stored as the engine produced them, with `fixKey` and `fixVars` and no rendered
+//   fix text, so they always read with the current fix catalogue.
+// - Nothing is deleted when an audit fails: reports are marked stale and keep their findings.
+
+/** The status of one ECS service: the engine's status of its task definitions. */
+export type ServiceStatus = ReadinessStatus;
+
+/** The rollup status of a catalog entity over the services it links to. */
+export type EntityStatus = 'blocked' | 'at-risk' | 'ready' | 'unknown';
+
+/** A fault of an audit that kept a report from being refreshed (a shard's failure, say). */
+export interface AuditError {
+  /** A stable code, e.g. `AccessDeniedException` or `ThrottlingException`. */
+  code: string;
+  /** What happened, redacted. */
+  message: string;
+  accountId?: string;
+  region?: string;
+  /** The AWS API that failed, e.g. `ecs:DescribeServices`. */
+  api?: string;
+}
+
+/** What the audit writes for one ECS service. */
+export interface ServiceReportInput {
+  serviceArn: string;
+  accountId: string;
+  region: string;
+  clusterArn: string;
+  status: ServiceStatus;
+  findings: Finding[];
+  /** Anything else of the report (task definition ARNs, images, deployments), plain JSON. */
+  details: JsonObject;
+}
+
+/** The stored state that surrounds a report: stale flag and change times. */
+export interface ReportState {
+  /** True when the last audit could not refresh this report; its content is the last known. */
+  stale: boolean;
+  /** The faults that made it stale; empty when not stale. */
+  staleErrors: AuditError[];
+  /** When it became stale. */
+  staleSince?: string;
+  /** When its content last changed. */
+  updatedAt: string;
+  /** When its status last changed (or it was first stored). */
+  statusSince: string;
+}
+
+/** The latest report of an ECS service. */
+export type ServiceReport = ServiceReportInput & ReportState;
+
+/** What the audit writes for one catalog entity. */
+export interface EntityReportInput {
+  /** The entity ref; stored and matched lower case. */
+  entityRef: string;
+  status: EntityStatus;
+  /** The services the entity links to, as of this report. */
+  serviceArns: string[];
+  /** Entity-level findings (a malformed link, say); services' findings live with the services. */
+  findings: Finding[];
+  /** How many of its services are in each status. */
+  counts: Partial<Record<ServiceStatus, number>>;
+}
+
+/** The latest report of a catalog entity. */
+export type EntityReport = EntityReportInput & ReportState;
+
+/** What an upsert did. */
+export interface UpsertResult {
+  /** False when the stored report had the same content and was not stale: nothing was written. */
+  written: boolean;
+  /** True when the status differs from the stored one, or there was none; a history row was added. */
+  statusChanged: boolean;
+  /** The stored status before the upsert, if there was a report. */
+  previousStatus?: string;
+}
+
+/** Where a write comes from, for the history. */
+export interface WriteOptions {
+  /** The audit run that wrote it. */
+  auditRunId?: number;
+}
+
+/** One status change of an entity or a service. */
+export interface StatusChange {
+  subjectKind: 'entity' | 'service';
+  /** The entity ref or the service ARN. */
+  subject: string;
+  /** Absent for the first report. */
+  fromStatus?: string;
+  toStatus: string;
+  changedAt: string;
+  auditRunId?: number;
+}
+
+/** Filter, order and page of {@link ReadinessStore.listEntityReports}. */
+export interface ListEntityReportsOptions {
+  status?: EntityStatus[];
+  stale?: boolean;
+  /** Default `entityRef`. */
+  orderBy?: 'entityRef' | 'status' | 'updatedAt' | 'statusSince';
+  /** Default `asc`. */
+  order?: 'asc' | 'desc';
+  /** Default 100, at most 1000. */
+  limit?: number;
+  offset?: number;
+}
+
+/** A pull failure seen on a stopped task. */
+export interface PullErrorInput {
+  taskArn: string;
+  /** The container it is about; absent when the task as a whole failed. */
+  container?: string;
+  serviceArn: string;
+  accountId: string;
+  region: string;
+  /** The stop reason as ECS wrote it, redacted. */
+  message: string;
+  classified: ClassifiedPullError;
+  image?: string;
+  taskDefinitionArn?: string;
+  /** When the task stopped. */
+  occurredAt: Date | string;
+}
+
+/** A stored pull failure. */
+export interface PullErrorRecord
+  extends Omit<PullErrorInput, 'occurredAt' | 'container'> {
+  id: number;
+  container?: string;
+  category: string;
+  occurredAt: string;
+  recordedAt: string;
+}
+
+/** Filter and page of {@link ReadinessStore.listPullErrors}: newest first. */
+export interface ListPullErrorsOptions {
+  /** Pull errors of the services this entity links to (as of its latest report). */
+  entityRef?: string;
+  serviceArn?: string;
+  /** Inclusive. */
+  since?: Date | string;
+  /** Exclusive. */
+  until?: Date | string;
+  /** Default 50, at most 500. */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** A page of pull errors. */
+export interface PullErrorPage {
+  items: PullErrorRecord[];
+  /** Present when there may be more. */
+  nextCursor?: string;
+}
+
+/** The outcome of an audit run. */
+export interface AuditRunResult {
+  status: 'succeeded' | 'partial' | 'failed';
+  servicesAudited: number;
+  entitiesAudited: number;
+  /** Calls made, by API, e.g. `{ "ecs:DescribeServices": 12 }`. */
+  callsByApi: Record<string, number>;
+  cacheHits: number;
+  cacheMisses: number;
+  /** The faults of the run, by AWS account id. */
+  errorsByAccount: Record<string, AuditError[]>;
+}
+
+/** A stored audit run. */
+export interface AuditRun extends Omit<AuditRunResult, 'status'> {
+  id: number;
+  trigger: string;
+  status: 'running' | AuditRunResult['status'];
+  startedAt: string;
+  finishedAt?: string;
+  /** cacheHits / (cacheHits + cacheMisses); undefined when the cache was not used. */
+  cacheHitRate?: number;
+}
+
+/** Options of the database-backed {@link DocumentCache}. */
+export interface DocumentCacheOptions {
+  /** Largest document stored or returned, in bytes. Default 8 MiB. */
+  maxEntryBytes?: number;
+}
+
+/** A {@link DocumentCache} that also counts its hits and misses, for the run record. */
+export interface CountingDocumentCache extends DocumentCache {
+  readonly persistent: true;
+  /** Hits and misses since the cache was made. */
+  stats(): { hits: number; misses: number };
+}
+
+/**
+ * The plugin's storage: latest reports per service and per entity, status history, pull-error
+ * events, task definitions by ARN, the engine's document cache and audit runs.
+ */
+export interface ReadinessStore {
+  /** Stores a service's report unless it is unchanged; records a status change. */
+  upsertServiceReport(
+    report: ServiceReportInput,
+    options?: WriteOptions,
+  ): Promise<UpsertResult>;
+  getServiceReport(serviceArn: string): Promise<ServiceReport | undefined>;
+  /** The reports of these services that exist, in no particular order. */
+  getServiceReports(serviceArns: string[]): Promise<ServiceReport[]>;
+
+  /** Stores an entity's rollup unless it is unchanged; records a status change. */
+  upsertEntityReport(
+    report: EntityReportInput,
+    options?: WriteOptions,
+  ): Promise<UpsertResult>;
+  getEntityReport(entityRef: string): Promise<EntityReport | undefined>;
+  listEntityReports(
+    options?: ListEntityReportsOptions,
+  ): Promise<{ items: EntityReport[]; totalCount: number }>;
+  /** Removes an entity's report and links (the entity left the catalog); history is kept. */
+  deleteEntityReport(entityRef: string): Promise<void>;
+
+  /**
+   * Marks reports stale, keeping their content. Services' linked entities are marked too.
+   * Returns how many reports (services and entities) were marked.
+   */
+  markStale(options: {
+    serviceArns?: string[];
+    entityRefs?: string[];
+    errors: AuditError[];
+  }): Promise<number>;
+
+  /** Status changes of one subject, newest first. */
+  listStatusHistory(options: {
+    subjectKind: 'entity' | 'service';
+    subject: string;
+    since?: Date | string;
+    limit?: number;
+  }): Promise<StatusChange[]>;
+
+  /** Stores pull errors not stored yet (by task ARN and container); returns how many were new. */
+  addPullErrors(errors: PullErrorInput[]): Promise<number>;
+  listPullErrors(options: ListPullErrorsOptions): Promise<PullErrorPage>;
+  /** Deletes pull errors that occurred before `olderThan`; returns how many. */
+  prunePullErrors(options: { olderThan: Date | string }): Promise<number>;
+
+  getTaskDefinition(arn: string): Promise<JsonObject | undefined>;
+  putTaskDefinition(arn: string, definition: JsonObject): Promise<void>;
+
+  /** A persistent, content-addressed document cache for the engine. */
+  documentCache(options?: DocumentCacheOptions): CountingDocumentCache;
+  /** Deletes cached documents stored before `olderThan`; returns how many. */
+  pruneDocuments(options: { olderThan: Date | string }): Promise<number>;
+
+  startAuditRun(options: { trigger: string }): Promise<number>;
+  finishAuditRun(id: number, result: AuditRunResult): Promise<void>;
+  /** Audit runs, newest first. */
+  listAuditRuns(options?: { limit?: number }): Promise<AuditRun[]>;
+}
