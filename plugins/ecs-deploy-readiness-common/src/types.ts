@@ -72,6 +72,9 @@ export const CHECK_IDS = [
   // A non-ECR image that its registry serves only with credentials, for a container without
   // repositoryCredentials (ECS pulls it anonymously).
   'registry-auth-required',
+  // Not about an image: a catalog entity's link to its ECS services is malformed or cannot be
+  // followed (a bad annotation, an account without credentials, a tag query matching nothing).
+  'link-error',
 ] as const;
 
 /**

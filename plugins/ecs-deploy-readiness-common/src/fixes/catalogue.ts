@@ -154,6 +154,14 @@ const DOCS = {
     title: 'Amazon ECS API: UpdateService',
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html',
   },
+  serviceArnMigration: {
+    title: 'Migrate an Amazon ECS short service ARN to a long ARN',
+    url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-arn-migration.html',
+  },
+  getResources: {
+    title: 'Resource Groups Tagging API: GetResources',
+    url: 'https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html',
+  },
 } satisfies Record<string, DocLink>;
 
 const ACCEPTED_MEDIA_TYPES = MANIFEST_MEDIA_TYPES.join(' ');
@@ -1129,6 +1137,43 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
       },
     ],
     docs: [DOCS.serviceQuotas, DOCS.taskDefinitionParameters],
+  },
+  {
+    keys: ['link-error'],
+    title:
+      'The catalog entity does not lead to an ECS service[[ in account <account-id>]]',
+    explanation:
+      'The entity names its ECS services with an annotation (aws.amazon.com/amazon-ecs-service-arn, aws.amazon.com/amazon-ecs-service-tags, or aws.amazon.com/arn on a Resource of type ecs-service), and that link cannot be followed: the value is not a service ARN or a key=value list, the ARN is in an account[[ (<account-id>)]] the plugin has no credentials for, or no service carries the tags. Nothing behind the link is audited until it is fixed, which says nothing about whether the service itself is healthy.',
+    steps: [
+      {
+        text: 'Write each service ARN in full, several separated by commas (one per environment or region):',
+        command:
+          'metadata:\n  annotations:\n    aws.amazon.com/amazon-ecs-service-arn: arn:aws:ecs:<region>:<account-id>:service/<cluster>/<service>',
+        language: 'yaml',
+      },
+      {
+        text: 'Copy the ARN from ECS rather than writing it by hand.',
+        command:
+          "aws ecs list-services --region <region> --cluster <cluster> --query 'serviceArns' --output text",
+        language: 'shell',
+      },
+      {
+        text: 'Or link by tags (key=value pairs separated by commas; a service must carry every pair), and check what they match:',
+        command:
+          'aws resourcegroupstaggingapi get-resources --region <region> --resource-type-filters ecs:service --tag-filters Key=<key>,Values=<value>',
+        language: 'shell',
+      },
+      {
+        text: 'Give the plugin credentials for the account under aws.accounts in app-config.yaml (a role it may assume, or keys):',
+        command:
+          "aws:\n  accounts:\n    - accountId: '<account-id>'\n      roleName: <role-name>",
+        language: 'yaml',
+      },
+      {
+        text: 'Services created before 2021 may still have a short ARN (service/<service>, without the cluster) and cannot be tagged; migrate them to the long ARN format to link them by tags.',
+      },
+    ],
+    docs: [DOCS.serviceArnMigration, DOCS.getResources],
   },
   {
     keys: ['unverifiable'],

@@ -58,6 +58,8 @@ export const DEFAULT_SEVERITY: Readonly<Record<CheckId, Severity>> = {
   'soci-index-v1': 'risk',
   'too-many-containers': 'blocking',
   'registry-auth-required': 'blocking',
+  // The entity's services cannot be audited, which is not proof that they are broken.
+  'link-error': 'risk',
 };
 
 /** What a check knows when it creates a finding. @internal */
