@@ -14,6 +14,9 @@
  * limitations under the License.
  */
 
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import type { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration of the ECS deploy readiness plugin. */
   ecsDeployReadiness?: {
@@ -24,6 +27,33 @@ export interface Config {
        * the local stand-in `http://127.0.0.1:4566` that `./scripts/start` runs. Omit for real AWS.
        */
       endpoint?: string;
+      /**
+       * Regions searched for the services of `aws.amazon.com/amazon-ecs-service-tags` queries,
+       * in every account under `aws.accounts` and every account the catalog's ARNs name.
+       * Default: the regions of the service ARNs the catalog names, and no others.
+       */
+      regions?: string[];
+    };
+    /** When the audits run. */
+    schedules?: {
+      /**
+       * The image audit of every linked ECS service. Default: every 30 minutes, timeout 25
+       * minutes, the first run 5 seconds after start-up. Keys not set take these defaults.
+       */
+      images?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /**
+       * The history of stopped tasks, events and deployments. Default: every 5 minutes,
+       * timeout 4 minutes, first run 30 seconds after start-up.
+       */
+      history?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+    /** Pull failures seen on stopped tasks. */
+    pullErrors?: {
+      /**
+       * How long they are kept, e.g. `{ days: 90 }` or an ISO 8601 duration such as `P90D`.
+       * Default 90 days.
+       */
+      retention?: HumanDuration | string;
     };
     /** How the image inspection engine reaches container registries. */
     registries?: {
@@ -45,6 +75,23 @@ export interface Config {
       allowedPrivateRegistries?: string[];
       /** Registries (`host[:port]`) spoken to over plain HTTP. */
       insecureRegistries?: string[];
+      /**
+       * Credentials for non-ECR registries, by registry host (`docker.io`, `ghcr.io`): a
+       * username and password, or a bearer token. They are only used for containers with
+       * `repositoryCredentials`, as ECS pulls the others anonymously. Never logged.
+       */
+      credentials?: {
+        [host: string]:
+          | {
+              username: string;
+              /** @visibility secret */
+              password: string;
+            }
+          | {
+              /** @visibility secret */
+              token: string;
+            };
+      };
     };
   };
 }

@@ -18,7 +18,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { AuditRunner } from './audit';
+import { AwsClients } from './aws';
+import { readReadinessConfig } from './config';
 import { createRouter } from './service/router';
+import { DatabaseReadinessStore } from './store/DatabaseReadinessStore';
 
 /**
  * The ECS deploy readiness backend plugin.
@@ -32,9 +37,42 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
       deps: {
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        config: coreServices.rootConfig,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
       },
-      async init({ logger, httpRouter }) {
-        httpRouter.use(await createRouter({ logger }));
+      async init({
+        logger,
+        httpRouter,
+        database,
+        scheduler,
+        config,
+        auth,
+        catalog,
+      }) {
+        const readinessConfig = readReadinessConfig(config);
+        const store = await DatabaseReadinessStore.create({ database, logger });
+        const runner = AuditRunner.create({
+          store,
+          catalog,
+          auth,
+          logger,
+          clients: AwsClients.create({ config, logger }),
+          config: readinessConfig,
+        });
+
+        await scheduler.scheduleTask({
+          id: 'ecs-deploy-readiness-images',
+          ...readinessConfig.schedules.images,
+          scope: 'global',
+          fn: async signal => {
+            await runner.run({ signal });
+          },
+        });
+
+        httpRouter.use(await createRouter({ logger, store }));
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -1,0 +1,292 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/*
+ * A whole audit against the sandbox's demo scenario: examples/catalog.yaml in the catalog, the
+ * real SDK clients and registry code pointed at the sandbox, a SQLite store. Each demo service
+ * must end in the status its story tells (docs/sandbox.md).
+ */
+
+import { readFileSync } from 'fs';
+import { resolve } from 'path';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { parseScenarioYaml, type Sandbox, startSandbox } from 'ecs-sandbox';
+import { AwsClients } from '../aws';
+import { readReadinessConfig } from '../config';
+import { DatabaseReadinessStore } from '../store/DatabaseReadinessStore';
+import { AuditRunner, type AuditRunnerOptions } from './AuditRunner';
+
+const EXAMPLES = resolve(__dirname, '../../../../examples');
+
+// As app-config.yaml lists them.
+const ACCOUNTS = [
+  { accountId: '111111111111', accessKeyId: 'AKIASANDBOXSHOPPROD1' },
+  { accountId: '222222222222', accessKeyId: 'AKIASANDBOXPLATFORM1' },
+  { accountId: '333333333333', accessKeyId: 'AKIASANDBOXBILLING01' },
+].map(a => ({ ...a, secretAccessKey: 'sandbox' }));
+
+function exampleEntities(): Entity[] {
+  const text = readFileSync(resolve(EXAMPLES, 'catalog.yaml'), 'utf8');
+  return text
+    .split(/^---\s*$/m)
+    .map(doc => parseScenarioYaml(doc, 'catalog.yaml') as unknown as Entity)
+    .filter(doc => doc && typeof doc === 'object' && 'kind' in doc);
+}
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+let sandbox: Sandbox;
+const runnerOptions = new Map<AuditRunner, AuditRunnerOptions>();
+
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    scenario: resolve(EXAMPLES, 'demo-scenario.yaml'),
+  });
+}, 60_000);
+
+afterAll(() => sandbox?.stop());
+
+async function setUp() {
+  const knex = await databases.init('SQLITE_3');
+  const store = await DatabaseReadinessStore.create({
+    database: mockServices.database({ knex }),
+  });
+  const host = new URL(sandbox.url).host;
+  const config = new ConfigReader({
+    aws: { accounts: ACCOUNTS },
+    ecsDeployReadiness: {
+      aws: { endpoint: sandbox.url },
+      registries: {
+        endpoints: { 'docker.io': `${sandbox.url}/registries/docker.io` },
+        ecrDistributionEndpoint: `${sandbox.url}/ecr/{accountId}/{region}`,
+        allowedPrivateRegistries: [host],
+        insecureRegistries: [host],
+      },
+    },
+  });
+  const logger = mockServices.logger.mock();
+  const clients = AwsClients.create({ config, logger });
+  const options = {
+    store,
+    catalog: catalogServiceMock({ entities: exampleEntities() }),
+    auth: mockServices.auth(),
+    logger,
+    clients,
+    config: readReadinessConfig(config),
+  };
+  const runner = AuditRunner.create(options);
+  runnerOptions.set(runner, options);
+  return { store, runner, clients };
+}
+
+const DEMO_SERVICES = [
+  'checkout-api',
+  'catalog-web',
+  'search-indexer',
+  'storefront-web',
+  'orders',
+  'autotag',
+  'alt-text',
+  'edge-proxy',
+  'recommendations',
+  'billing-api',
+];
+
+const ids = (findings: Array<{ id: string }>) => [
+  ...new Set(findings.map(f => f.id)),
+];
+
+describe('AuditRunner against the demo scenario', () => {
+  it('audits every demo service into the status of its story, and stores the pull errors', async () => {
+    const { store, runner } = await setUp();
+    const summary = await runner.run();
+
+    const entity = async (name: string) => {
+      const report = await store.getEntityReport(`component:default/${name}`);
+      expect(report).toBeDefined();
+      const services = await store.getServiceReports(report!.serviceArns);
+      return {
+        status: report!.status,
+        stale: report!.stale,
+        staleCodes: report!.staleErrors.map(e => e.code),
+        entityFindings: ids(report!.findings),
+        serviceFindings: ids(services.flatMap(s => s.findings)),
+        services,
+      };
+    };
+
+    const statuses: Record<string, string> = {};
+    for (const name of DEMO_SERVICES) {
+      const e = await entity(name);
+      statuses[name] = `${e.status}${e.stale ? ' (stale)' : ''}`;
+    }
+    expect(statuses).toEqual({
+      'checkout-api': 'ready',
+      'catalog-web': 'ready',
+      'search-indexer': 'blocked',
+      'storefront-web': 'blocked',
+      orders: 'blocked',
+      autotag: 'blocked',
+      'alt-text': 'blocked',
+      'edge-proxy': 'at-risk',
+      recommendations: 'at-risk',
+      'billing-api': 'unknown (stale)',
+    });
+
+    // Seed 001: an arm64-only index on X86_64 Fargate.
+    const storefront = await entity('storefront-web');
+    expect(storefront.status).toBe('blocked');
+    expect(storefront.serviceFindings).toContain('platform-missing');
+
+    // Seed 000: gzip and zstd layers under Docker media types.
+    const search = await entity('search-indexer');
+    expect(search.status).toBe('blocked');
+    expect(search.serviceFindings).toContain('mixed-layer-compression');
+    const searchDeployments = search.services[0].details.deployments as any[];
+    expect(searchDeployments.map(d => d.status)).toEqual(
+      expect.arrayContaining(['PRIMARY', 'ACTIVE']),
+    );
+
+    // Seed 002: the deployed digest was deleted.
+    const orders = await entity('orders');
+    expect(orders.status).toBe('blocked');
+    expect(orders.serviceFindings).toContain('deployed-digest-missing');
+
+    // Seed 003: CDK pushes.
+    expect((await entity('autotag')).serviceFindings).toContain('not-an-image');
+    expect((await entity('alt-text')).serviceFindings).toContain('empty-image');
+
+    // Docker Hub without credentials; a mutable tag without a digest, linked by tags.
+    expect((await entity('edge-proxy')).serviceFindings).toContain(
+      'dockerhub-unauthenticated',
+    );
+    expect((await entity('recommendations')).serviceFindings).toContain(
+      'mutable-tag-reference',
+    );
+
+    // The denied account: no report to keep, so unknown, stale with the error.
+    const billing = await entity('billing-api');
+    expect(billing).toMatchObject({ status: 'unknown', stale: true });
+    expect(billing.staleCodes).toContain('AccessDeniedException');
+    expect(summary.errorsByAccount['333333333333']?.[0]?.code).toBe(
+      'AccessDeniedException',
+    );
+
+    // The run record.
+    expect(summary.status).toBe('partial');
+    const [run] = await store.listAuditRuns({ limit: 1 });
+    expect(run).toMatchObject({
+      id: summary.runId,
+      status: 'partial',
+      servicesAudited: 9,
+      entitiesAudited: 10,
+    });
+    expect(run.callsByApi['ecs:DescribeServices']).toBeGreaterThan(0);
+
+    // Pull errors of the stopped tasks, classified.
+    expect(summary.pullErrorsAdded).toBeGreaterThan(0);
+    const page = await store.listPullErrors({
+      entityRef: 'component:default/search-indexer',
+      limit: 500,
+    });
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items.map(p => p.category)).toEqual(
+      page.items.map(() => 'mixed-compression'),
+    );
+  }, 120_000);
+
+  it('writes nothing on a second run of unchanged services, and reads documents from the cache', async () => {
+    const { store, runner } = await setUp();
+    const first = await runner.run();
+    const billingBefore = await store.getEntityReport(
+      'component:default/billing-api',
+    );
+    const second = await runner.run();
+
+    expect(first.servicesWritten).toBe(9);
+    expect(second).toMatchObject({
+      status: 'partial',
+      servicesAudited: 9,
+      servicesWritten: 0,
+      entitiesWritten: 0,
+      pullErrorsAdded: 0,
+    });
+    // Task definitions come from the store the second time.
+    expect(second.callsByApi['ecs:DescribeTaskDefinition']).toBeUndefined();
+    expect(second.cacheHits).toBeGreaterThan(0);
+    // The denied account's entity stays stale since the first run.
+    const billingAfter = await store.getEntityReport(
+      'component:default/billing-api',
+    );
+    expect(billingAfter).toMatchObject({
+      stale: true,
+      staleSince: billingBefore!.staleSince,
+      updatedAt: billingBefore!.updatedAt,
+    });
+    const history = await store.listStatusHistory({
+      subjectKind: 'entity',
+      subject: 'component:default/orders',
+    });
+    expect(history).toHaveLength(1);
+  }, 120_000);
+
+  it('keeps the last report of a service whose shard fails later, marked stale with the error', async () => {
+    const { store, runner } = await setUp();
+    await runner.run();
+    const orders = (await store.getEntityReport('component:default/orders'))!;
+
+    // The shop account starts denying: its shard fails, the run goes on.
+    const denied = AuditRunner.create({
+      ...runnerOptions.get(runner)!,
+      clients: AwsClients.create({
+        config: new ConfigReader({
+          aws: {
+            accounts: ACCOUNTS.map(a =>
+              a.accountId === '111111111111'
+                ? { ...a, accessKeyId: 'AKIAUNKNOWNKEY000001' }
+                : a,
+            ),
+          },
+          ecsDeployReadiness: { aws: { endpoint: sandbox.url } },
+        }),
+      }),
+    });
+    const summary = await denied.run();
+
+    expect(summary.status).toBe('partial');
+    expect(Object.keys(summary.errorsByAccount).sort()).toEqual([
+      '111111111111',
+      '333333333333',
+    ]);
+    const after = (await store.getEntityReport('component:default/orders'))!;
+    expect(after).toMatchObject({
+      status: 'blocked',
+      stale: true,
+      findings: orders.findings,
+      updatedAt: orders.updatedAt,
+    });
+    expect(after.staleErrors.map(e => e.accountId)).toContain('111111111111');
+    const service = (await store.getServiceReport(orders.serviceArns[0]))!;
+    expect(service).toMatchObject({ status: 'blocked', stale: true });
+    // Another account's services were audited as before.
+    expect(
+      (await store.getEntityReport('component:default/autotag'))!.stale,
+    ).toBe(false);
+  }, 120_000);
+});

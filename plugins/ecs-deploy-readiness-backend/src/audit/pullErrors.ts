@@ -1,0 +1,79 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { classifyPullError } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import { redactAwsText } from '../aws';
+import type { ServiceSnapshot } from '../collect';
+import type { PullErrorInput } from '../store/ReadinessStore';
+
+// What ECS writes when a task could not pull or prepare its image; anything else (an essential
+// container exited, a scale-in) is not a pull failure.
+const PULL_FAILURE =
+  /CannotPullContainerError|pull image|pulling image|manifest (?:unknown|for .* not found)|ResourceInitializationError|toomanyrequests/i;
+
+/**
+ * The pull failures of a service's stopped tasks, classified: one per container whose reason is
+ * a pull failure, or one for the task (without a container) when only the task's stop reason
+ * says so. The store keeps one per task and container, so the same task seen again adds nothing.
+ */
+export function pullErrorsOf(
+  snapshot: ServiceSnapshot,
+  now: Date,
+): PullErrorInput[] {
+  const errors: PullErrorInput[] = [];
+  for (const task of snapshot.stoppedTasks) {
+    const base = {
+      taskArn: task.taskArn,
+      serviceArn: snapshot.serviceArn,
+      accountId: snapshot.accountId,
+      region: snapshot.region,
+      taskDefinitionArn: task.taskDefinitionArn,
+      occurredAt: task.stoppedAt ?? now,
+    };
+    const containers = task.containers.filter(
+      c => c.reason && isPullFailure(c.reason),
+    );
+    for (const container of containers) {
+      const message = redactAwsText(container.reason!);
+      errors.push({
+        ...base,
+        container: container.name,
+        image: container.image,
+        message,
+        classified: classifyPullError(message),
+      });
+    }
+    if (
+      containers.length === 0 &&
+      task.stoppedReason &&
+      isPullFailure(task.stoppedReason)
+    ) {
+      const message = redactAwsText(task.stoppedReason);
+      errors.push({
+        ...base,
+        message,
+        classified: classifyPullError(message),
+      });
+    }
+  }
+  return errors;
+}
+
+function isPullFailure(text: string): boolean {
+  return (
+    PULL_FAILURE.test(text) || classifyPullError(text).category !== 'other'
+  );
+}
