@@ -53,6 +53,7 @@ import {
   rollupEntity,
   serviceReportFrom,
 } from './report';
+import { forEachLimit } from '../lib/forEachLimit';
 
 /** What an {@link AuditRunner} is built from. */
 export interface AuditRunnerOptions {
@@ -541,18 +542,4 @@ function callsSince(
     if (n > 0) calls[api] = n;
   }
   return calls;
-}
-
-async function forEachLimit<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker),
-  );
 }

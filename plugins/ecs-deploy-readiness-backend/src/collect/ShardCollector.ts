@@ -47,6 +47,7 @@ import {
   TaskDefinitionCache,
   TaskPlatform,
 } from './types';
+import { forEachLimit } from '../lib/forEachLimit';
 
 // ECS API limits (Amazon ECS API Reference): DescribeServices takes up to 10 services,
 // DescribeTasks up to 100 tasks, ListTasks returns up to 100 a page, DescribeServiceRevisions
@@ -128,23 +129,6 @@ function chunk<T>(items: T[], size: number): T[][] {
     out.push(items.slice(i, i + size));
   }
   return out;
-}
-
-async function forEachLimit<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
 }
 
 const iso = (date?: Date) => date?.toISOString();
