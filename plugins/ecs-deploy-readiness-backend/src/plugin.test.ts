@@ -48,10 +48,11 @@ async function start() {
       mockServices.rootConfig.factory({ data: {} }),
     ],
   });
-  expect(scheduler.scheduleTask).toHaveBeenCalledTimes(1);
-  const task = scheduler.scheduleTask.mock
-    .calls[0][0] as SchedulerServiceTaskInvocationDefinition;
-  return { server, task };
+  const tasks = scheduler.scheduleTask.mock.calls.map(
+    call => call[0] as SchedulerServiceTaskInvocationDefinition,
+  );
+  const task = tasks.find(t => t.id === 'ecs-deploy-readiness-images')!;
+  return { server, task, tasks };
 }
 
 describe('ecsDeployReadinessPlugin', () => {
@@ -75,6 +76,36 @@ describe('ecsDeployReadinessPlugin', () => {
       frequency: { minutes: 30 },
       initialDelay: { seconds: 5 },
     });
+  });
+
+  it('schedules the image audit and the pull error history, both globally', async () => {
+    const { tasks } = await start();
+
+    expect(tasks.map(t => t.id).sort()).toEqual([
+      'ecs-deploy-readiness-history',
+      'ecs-deploy-readiness-images',
+    ]);
+  });
+
+  it('schedules the history every 5 minutes, well inside the hour ECS keeps stopped tasks', async () => {
+    const { tasks } = await start();
+
+    expect(
+      tasks.find(t => t.id === 'ecs-deploy-readiness-history'),
+    ).toMatchObject({
+      scope: 'global',
+      frequency: { minutes: 5 },
+      timeout: { minutes: 4 },
+    });
+  });
+
+  it('runs the scheduled history without AWS when nothing links to ECS', async () => {
+    const { tasks } = await start();
+    const history = tasks.find(t => t.id === 'ecs-deploy-readiness-history')!;
+
+    await expect(
+      history.fn(new AbortController().signal as any),
+    ).resolves.toBeUndefined();
   });
 
   it('serves an entity report once the scheduled audit has run', async () => {

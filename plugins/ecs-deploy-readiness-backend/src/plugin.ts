@@ -19,7 +19,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { AuditRunner } from './audit';
+import { AuditRunner, HistoryIngester } from './audit';
 import { AwsClients } from './aws';
 import { readReadinessConfig } from './config';
 import { createRouter } from './service/router';
@@ -54,14 +54,16 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
       }) {
         const readinessConfig = readReadinessConfig(config);
         const store = await DatabaseReadinessStore.create({ database, logger });
-        const runner = AuditRunner.create({
+        const deps = {
           store,
           catalog,
           auth,
           logger,
           clients: AwsClients.create({ config, logger }),
           config: readinessConfig,
-        });
+        };
+        const runner = AuditRunner.create(deps);
+        const history = HistoryIngester.create(deps);
 
         await scheduler.scheduleTask({
           id: 'ecs-deploy-readiness-images',
@@ -69,6 +71,14 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
           scope: 'global',
           fn: async signal => {
             await runner.run({ signal });
+          },
+        });
+        await scheduler.scheduleTask({
+          id: 'ecs-deploy-readiness-history',
+          ...readinessConfig.schedules.history,
+          scope: 'global',
+          fn: async signal => {
+            await history.run({ signal });
           },
         });
 

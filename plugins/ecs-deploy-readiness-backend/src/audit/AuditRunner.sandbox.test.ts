@@ -209,6 +209,12 @@ describe('AuditRunner against the demo scenario', () => {
     expect(page.items.map(p => p.category)).toEqual(
       page.items.map(() => 'mixed-compression'),
     );
+    // Linked to the finding that explains them.
+    for (const error of page.items) {
+      expect((error.classified as any).confirmedBy).toContain(
+        'mixed-layer-compression',
+      );
+    }
   }, 120_000);
 
   it('writes nothing on a second run of unchanged services, and reads documents from the cache', async () => {

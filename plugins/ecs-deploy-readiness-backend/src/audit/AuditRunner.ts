@@ -24,28 +24,26 @@ import {
   type RegistryClientProvider,
   type TaskDefinitionInspection,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-node';
-import { type AwsClients, type AwsError, resolveTags } from '../aws';
+import type { AwsClients, AwsError } from '../aws';
 import { ShardCollector, type ShardResult } from '../collect';
 import type { ReadinessConfig } from '../config';
 import {
   AWS_ARN_ANNOTATION,
   ECS_SERVICE_ARN_ANNOTATION,
   ECS_SERVICE_TAGS_ANNOTATION,
-  EntityLinker,
   type EntityServiceLink,
   type LinkResult,
-  parseServiceArn,
-  parseServiceArnList,
-  type ResolveTags,
 } from '../links';
 import { linkErrorFinding } from '../links/findings';
 import type {
   AuditError,
   AuditRunResult,
+  PullErrorInput,
   ReadinessStore,
   ServiceReportInput,
   ServiceStatus,
 } from '../store/ReadinessStore';
+import { groupByShard, linkCatalog } from './link';
 import { pullErrorsOf } from './pullErrors';
 import {
   type PlannedInspection,
@@ -196,7 +194,7 @@ export class AuditRunner implements AuditRunnerService {
     signal?: AbortSignal,
   ): Promise<void> {
     const { store, logger } = this.options;
-    const links = await this.link(signal);
+    const links = await linkCatalog(this.options, signal);
 
     // Collect, shard by shard.
     const shards = groupByShard(links.links);
@@ -248,6 +246,7 @@ export class AuditRunner implements AuditRunnerService {
     // Service reports and pull errors.
     const statuses = new Map<string, ServiceStatus>();
     const now = this.clock();
+    const pullErrors: PullErrorInput[] = [];
     for (const snapshot of snapshots) {
       const plan = plans.get(snapshot.serviceArn);
       const report: ServiceReportInput = serviceReportFrom(
@@ -260,9 +259,9 @@ export class AuditRunner implements AuditRunnerService {
       });
       if (written.written) summary.servicesWritten += 1;
       statuses.set(snapshot.serviceArn, report.status);
+      pullErrors.push(...pullErrorsOf(snapshot, now, report.findings));
     }
     summary.servicesAudited = snapshots.length;
-    const pullErrors = snapshots.flatMap(s => pullErrorsOf(s, now));
     summary.pullErrorsAdded = await store.addPullErrors(pullErrors);
 
     // Failed shards: errors by account, and the last reports of their services.
@@ -320,96 +319,6 @@ export class AuditRunner implements AuditRunnerService {
     });
   }
 
-  /** Links the catalog; unless configured, tag queries are searched where the ARNs point. */
-  private async link(signal?: AbortSignal): Promise<LinkResult> {
-    const { clients, config } = this.options;
-    const accountIds = config.aws.accountIds;
-    const known = new Map<string, boolean>();
-    const regions = new Set<string>(config.aws.regions ?? []);
-    const accounts = new Set<string>(accountIds);
-    // Sees every page of entities before the linker does: the accounts the ARNs name are checked
-    // for credentials (the linker asks synchronously), and their regions noted.
-    const observe = async (items: Array<{ metadata: any }>) => {
-      for (const entity of items) {
-        const annotations = entity.metadata?.annotations ?? {};
-        const arns = [
-          ...parseServiceArnList(annotations[ECS_SERVICE_ARN_ANNOTATION] ?? '')
-            .arns,
-        ];
-        const resourceArn = parseServiceArn(
-          annotations[AWS_ARN_ANNOTATION] ?? '',
-        );
-        if (resourceArn.ok) arns.push(resourceArn.value);
-        for (const arn of arns) {
-          if (!config.aws.regions) regions.add(arn.region);
-          if (!known.has(arn.accountId)) {
-            const isKnown = await clients.isKnown(arn.accountId);
-            known.set(arn.accountId, isKnown);
-            if (isKnown) accounts.add(arn.accountId);
-          }
-        }
-      }
-    };
-    const catalog = new Proxy(this.options.catalog, {
-      get(target, property, receiver) {
-        if (property === 'queryEntities') {
-          return async (
-            ...args: Parameters<CatalogService['queryEntities']>
-          ) => {
-            const response = await target.queryEntities(...args);
-            await observe(response.items);
-            return response;
-          };
-        }
-        const value = Reflect.get(target, property, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-    for (const id of accountIds) {
-      if (!known.has(id)) known.set(id, await clients.isKnown(id));
-    }
-    const tagResolver: ResolveTags = async (query, options) => {
-      const searchAccounts = [...accounts].filter(id => known.get(id)).sort();
-      const searchRegions = [...regions].sort();
-      const resolved = await resolveTags(
-        clients,
-        Object.fromEntries(query.filters.map(f => [f.key, f.values[0]])),
-        {
-          accountIds: searchAccounts,
-          regions: searchRegions,
-          signal: options.signal,
-        },
-      );
-      const failed = resolved.errors.map(e => ({
-        accountId: e.accountId ?? '',
-        region: e.region ?? '',
-        reason: `${e.code}: ${e.message}`,
-      }));
-      const failedKeys = new Set(failed.map(f => `${f.accountId}/${f.region}`));
-      return {
-        serviceArns: resolved.serviceArns,
-        searched: searchAccounts
-          .flatMap(accountId =>
-            searchRegions.map(region => ({ accountId, region })),
-          )
-          .filter(s => !failedKeys.has(`${s.accountId}/${s.region}`)),
-        ...(failed.length > 0 && { failed }),
-      };
-    };
-    return EntityLinker.create({
-      catalog,
-      auth: this.options.auth,
-      logger: this.options.logger,
-      accounts: {
-        isKnown: id => known.get(id) === true,
-        get regions() {
-          return [...regions].sort();
-        },
-      },
-      resolveTags: tagResolver,
-    }).linkAll(signal);
-  }
-
   private createProvider(): RegistryClientProvider & { close?(): void } {
     if (this.options.createRegistryClientProvider) {
       return this.options.createRegistryClientProvider();
@@ -461,27 +370,6 @@ const LINK_ANNOTATION: Record<EntityServiceLink['via'], string> = {
   'depends-on': AWS_ARN_ANNOTATION,
 };
 
-/** Links grouped by (account, region). */
-function groupByShard(links: EntityServiceLink[]) {
-  const shards = new Map<
-    string,
-    { accountId: string; region: string; serviceArns: string[] }
-  >();
-  for (const link of links) {
-    const key = `${link.accountId}/${link.region}`;
-    const shard = shards.get(key) ?? {
-      accountId: link.accountId,
-      region: link.region,
-      serviceArns: [],
-    };
-    if (!shard.serviceArns.includes(link.serviceArn)) {
-      shard.serviceArns.push(link.serviceArn);
-    }
-    shards.set(key, shard);
-  }
-  return shards;
-}
-
 /** Each entity's services and entity-level findings: link errors, services ECS does not have. */
 function entitiesOf(
   links: LinkResult,
@@ -522,7 +410,8 @@ function entitiesOf(
   return entities;
 }
 
-function toAuditError(error: AwsError): AuditError {
+/** An AWS fault as the store records it. */
+export function toAuditError(error: AwsError): AuditError {
   return {
     code: error.code,
     message: error.message,

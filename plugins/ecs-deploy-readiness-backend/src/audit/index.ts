@@ -20,3 +20,9 @@ export type {
   AuditRunnerService,
   AuditRunSummary,
 } from './AuditRunner';
+export { HistoryIngester } from './HistoryIngester';
+export type {
+  HistoryIngesterOptions,
+  HistoryIngesterService,
+  HistoryIngestSummary,
+} from './HistoryIngester';

@@ -14,7 +14,12 @@
  * limitations under the License.
  */
 
-import { classifyPullError } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import {
+  type ClassifiedPullError,
+  classifyPullError,
+  confirmPullErrors,
+  type Finding,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { redactAwsText } from '../aws';
 import type { ServiceSnapshot } from '../collect';
 import type { PullErrorInput } from '../store/ReadinessStore';
@@ -24,12 +29,40 @@ import type { PullErrorInput } from '../store/ReadinessStore';
 const PULL_FAILURE =
   /CannotPullContainerError|pull image|pulling image|manifest (?:unknown|for .* not found)|ResourceInitializationError|toomanyrequests/i;
 
+/** A stored classification, with the checks whose findings explained it when it was stored. */
+export type ConfirmedClassification = ClassifiedPullError & {
+  /**
+   * The check ids of the service's findings (at the time it was stored) that explain the error
+   * (`confirmPullErrors`); empty when none does. Absent when the service's findings were not
+   * known: it had no report yet.
+   */
+  confirmedBy?: string[];
+};
+
 /**
  * The pull failures of a service's stopped tasks, classified: one per container whose reason is
  * a pull failure, or one for the task (without a container) when only the task's stop reason
  * says so. The store keeps one per task and container, so the same task seen again adds nothing.
+ * Given the service's current findings, each classification records those that explain it.
  */
 export function pullErrorsOf(
+  snapshot: ServiceSnapshot,
+  now: Date,
+  findings?: ReadonlyArray<Pick<Finding, 'id'>>,
+): PullErrorInput[] {
+  const errors = classifiedPullErrorsOf(snapshot, now);
+  if (!findings) return errors;
+  return errors.map(error => {
+    const [{ confirmedBy }] = confirmPullErrors([error.classified], findings);
+    const classified: ConfirmedClassification = {
+      ...error.classified,
+      confirmedBy,
+    };
+    return { ...error, classified };
+  });
+}
+
+function classifiedPullErrorsOf(
   snapshot: ServiceSnapshot,
   now: Date,
 ): PullErrorInput[] {
