@@ -27,7 +27,13 @@ import {
 } from './commands/options';
 import { runPinDigests } from './commands/pinDigests';
 import { holdEnvironmentCredentials } from './credentials';
-import { CliIo, InputError, guardedIo, processIo } from './io';
+import {
+  CliIo,
+  INTERRUPTED_EXIT_CODE,
+  InputError,
+  guardedIo,
+  processIo,
+} from './io';
 import type { ImageInspector } from '../inspect';
 import { FailOn, Painter } from './output';
 import type { RegistryCliOptions } from './registry';
@@ -317,8 +323,16 @@ export async function main(
 
   try {
     await program.parseAsync(argv, { from: 'user' });
+    if (io.interrupted?.aborted) {
+      io.stderr('interrupted\n');
+      return INTERRUPTED_EXIT_CODE;
+    }
     return exitCode;
   } catch (error) {
+    if (io.interrupted?.aborted) {
+      io.stderr('interrupted\n');
+      return INTERRUPTED_EXIT_CODE;
+    }
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;
     }

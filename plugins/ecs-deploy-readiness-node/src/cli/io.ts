@@ -52,6 +52,11 @@ export interface CliIo {
    * commands that could go on producing output stop.
    */
   outputClosed?: AbortSignal;
+  /**
+   * Aborted when the user interrupts the process (SIGINT, SIGTERM): registry commands cancel
+   * their inspections, close their connections and end with exit code 130.
+   */
+  interrupted?: AbortSignal;
   /** Reads a UTF-8 text file; a relative path is resolved against the working directory. */
   readFile(path: string): Promise<string>;
   /** Writes a UTF-8 text file, replacing it; a relative path is resolved as for `readFile`. */
@@ -88,6 +93,9 @@ function closableWriter(
   };
 }
 
+/** The exit code of an interrupted command (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
 /**
  * The process's streams, files and environment. A closed standard output or error (`| head`)
  * is not an error: output to it is dropped, `outputClosed` is aborted, and the command ends
@@ -95,12 +103,21 @@ function closableWriter(
  */
 export function processIo(): CliIo {
   const closed = new AbortController();
+  const interrupted = new AbortController();
+  const onSignal = () => {
+    interrupted.abort();
+    // Whatever does not stop at the signal (a stdin still open) stops here: 130, as a shell does.
+    setTimeout(() => process.exit(INTERRUPTED_EXIT_CODE), 1000).unref();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   return {
     stdout: closableWriter(process.stdout, () => closed.abort()),
     stderr: closableWriter(process.stderr, () => {}),
     readStdin: () => readAll(process.stdin),
     stdinStream: () => process.stdin,
     outputClosed: closed.signal,
+    interrupted: interrupted.signal,
     readFile: path => readFile(resolve(path), 'utf8'),
     writeFile: (path, content) => writeFile(resolve(path), content, 'utf8'),
     env: process.env,

@@ -17,6 +17,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { MEDIA_TYPES } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import { eventually, startHttpServer } from '../__testUtils__/httpServer';
 import { tempDir } from './__testUtils__/runCli';
 
 // The real bin as a child process: these are about the process's own streams.
@@ -144,5 +145,43 @@ describe('classify -', () => {
     child.stdin.end();
     const code = await new Promise(done => child.on('close', done));
     expect(code).toBe(0);
+  });
+});
+
+describe('an interrupt', () => {
+  it('cancels a check against a registry that never answers: exit 130, no stack trace, at once', async () => {
+    const silent = await startHttpServer(() => {
+      // Accepts every request and never answers.
+    });
+    try {
+      const child = spawn(process.execPath, [
+        BIN,
+        'check-image',
+        `${silent.host}/team/app:v1`,
+        '--insecure-registry',
+        silent.host,
+        '--timeout',
+        '60000',
+      ]);
+      let stderr = '';
+      child.stderr.on('data', c => {
+        stderr += c;
+      });
+      // Interrupt once the request is in flight.
+      expect(await eventually(() => silent.requests.length > 0, 20_000)).toBe(
+        true,
+      );
+      const sent = Date.now();
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>(done =>
+        child.on('close', c => done(c)),
+      );
+      expect(code).toBe(130);
+      expect(Date.now() - sent).toBeLessThan(1_500);
+      expect(stderr).toContain('interrupted');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await silent.stop();
+    }
   });
 });

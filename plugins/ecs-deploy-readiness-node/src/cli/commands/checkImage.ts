@@ -61,6 +61,7 @@ export async function runCheckImage(
     launchType: options.launchType,
     deployedDigests: options.deployedDigest,
     hasRepositoryCredentials: options.withCredentials,
+    signal: io.interrupted,
   });
   if (options.json) {
     io.stdout(toJson(imageInspectionJson(result)), 'json');

@@ -64,7 +64,9 @@ export async function runCheckTaskDefinition(
   painter: Painter,
 ): Promise<number> {
   const { value } = await readTaskDefinitionFile(io, file);
-  const result = await inspector.inspectTaskDefinition(value);
+  const result = await inspector.inspectTaskDefinition(value, {
+    signal: io.interrupted,
+  });
   if (options.json) {
     io.stdout(toJson(taskDefinitionInspectionJson(result)), 'json');
   } else {

@@ -98,7 +98,12 @@ export async function runPinDigests(
     summary.containers.map(async container =>
       container.image === undefined
         ? undefined
-        : { container, result: await inspector.resolveDigest(container.image) },
+        : {
+            container,
+            result: await inspector.resolveDigest(container.image, {
+              signal: io.interrupted,
+            }),
+          },
     ),
   );
   for (const entry of results) {
