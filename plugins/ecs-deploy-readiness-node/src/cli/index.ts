@@ -178,8 +178,9 @@ function outputOptions(command: Command): Command {
 
 /**
  * Runs the `ecs-deploy-readiness` CLI with the given arguments (without `node` and the script)
- * and returns its exit code: 0 no blocking finding, 1 blocking findings, 2 usage or input error.
- * Everything it reads and writes goes through `io`, so tests run it in-process.
+ * and returns its exit code: 0 no blocking finding, 1 blocking findings, 2 usage or input error,
+ * 130 interrupted (`io.interrupted`). Everything it reads and writes goes through `io`, so tests
+ * run it in-process.
  *
  * @public
  */
