@@ -43,7 +43,7 @@ import type {
   ServiceReportInput,
   ServiceStatus,
 } from '../store/ReadinessStore';
-import { groupByShard, linkCatalog } from './link';
+import { linkAndCollect, storeBackedCollector } from './link';
 import { pullErrorsOf } from './pullErrors';
 import {
   type PlannedInspection,
@@ -116,15 +116,7 @@ export class AuditRunner implements AuditRunnerService {
   private constructor(options: AuditRunnerOptions) {
     this.options = options;
     this.clock = options.clock ?? (() => new Date());
-    this.collector = ShardCollector.create({
-      clients: options.clients,
-      logger: options.logger,
-      taskDefinitions: {
-        get: arn => options.store.getTaskDefinition(arn),
-        put: (arn, definition) =>
-          options.store.putTaskDefinition(arn, definition),
-      },
-    });
+    this.collector = storeBackedCollector(options);
   }
 
   async run(
@@ -194,20 +186,19 @@ export class AuditRunner implements AuditRunnerService {
     signal?: AbortSignal,
   ): Promise<void> {
     const { store, logger } = this.options;
-    const links = await linkCatalog(this.options, signal);
-
-    // Collect, shard by shard.
-    const shards = groupByShard(links.links);
-    const outcomes: ShardOutcome[] = [];
-    await forEachLimit(
-      [...shards.values()],
-      this.options.shardConcurrency ?? 4,
-      async shard => {
-        const result = await this.collector.collect(shard, { signal });
-        outcomes.push({ result, errors: result.errors.map(toAuditError) });
+    // Link, then collect shard by shard.
+    const { links, results } = await linkAndCollect(
+      {
+        ...this.options,
+        collector: this.collector,
+        concurrency: this.options.shardConcurrency ?? 4,
       },
+      signal,
     );
-    signal?.throwIfAborted();
+    const outcomes: ShardOutcome[] = results.map(result => ({
+      result,
+      errors: result.errors.map(toAuditError),
+    }));
 
     // Plan and inspect: each distinct task definition (with its deployed digests) once.
     const snapshots = outcomes.flatMap(o => o.result.snapshots);

@@ -19,35 +19,12 @@
  * pull failures are stored once, linked to the findings that explain them, and pruned.
  */
 
-import { readFileSync } from 'fs';
 import { resolve } from 'path';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { parseScenarioYaml, type Sandbox, startSandbox } from 'ecs-sandbox';
-import { AwsClients } from '../aws';
-import { readReadinessConfig } from '../config';
-import { DatabaseReadinessStore } from '../store/DatabaseReadinessStore';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { type Sandbox, startSandbox } from 'ecs-sandbox';
+import { EXAMPLES, demoTaskOptions } from '../__testUtils__/demo';
 import { AuditRunner } from './AuditRunner';
 import { HistoryIngester } from './HistoryIngester';
-
-const EXAMPLES = resolve(__dirname, '../../../../examples');
-
-// As app-config.yaml lists them.
-const ACCOUNTS = [
-  { accountId: '111111111111', accessKeyId: 'AKIASANDBOXSHOPPROD1' },
-  { accountId: '222222222222', accessKeyId: 'AKIASANDBOXPLATFORM1' },
-  { accountId: '333333333333', accessKeyId: 'AKIASANDBOXBILLING01' },
-].map(a => ({ ...a, secretAccessKey: 'sandbox' }));
-
-function exampleEntities(): Entity[] {
-  const text = readFileSync(resolve(EXAMPLES, 'catalog.yaml'), 'utf8');
-  return text
-    .split(/^---\s*$/m)
-    .map(doc => parseScenarioYaml(doc, 'catalog.yaml') as unknown as Entity)
-    .filter(doc => doc && typeof doc === 'object' && 'kind' in doc);
-}
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -62,35 +39,9 @@ beforeAll(async () => {
 afterAll(() => sandbox?.stop());
 
 async function setUp() {
-  const knex = await databases.init('SQLITE_3');
-  const store = await DatabaseReadinessStore.create({
-    database: mockServices.database({ knex }),
-  });
-  const host = new URL(sandbox.url).host;
-  const config = new ConfigReader({
-    aws: { accounts: ACCOUNTS },
-    ecsDeployReadiness: {
-      aws: { endpoint: sandbox.url },
-      registries: {
-        endpoints: { 'docker.io': `${sandbox.url}/registries/docker.io` },
-        ecrDistributionEndpoint: `${sandbox.url}/ecr/{accountId}/{region}`,
-        allowedPrivateRegistries: [host],
-        insecureRegistries: [host],
-      },
-    },
-  });
-  const logger = mockServices.logger.mock();
-  const clients = AwsClients.create({ config, logger });
-  const options = {
-    store,
-    catalog: catalogServiceMock({ entities: exampleEntities() }),
-    auth: mockServices.auth(),
-    logger,
-    clients,
-    config: readReadinessConfig(config),
-  };
+  const options = await demoTaskOptions(sandbox, databases);
   return {
-    store,
+    store: options.store,
     options,
     ingester: (clock?: () => Date) =>
       HistoryIngester.create({ ...options, clock }),

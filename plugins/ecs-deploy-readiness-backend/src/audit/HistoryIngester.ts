@@ -18,12 +18,11 @@ import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { durationToMilliseconds } from '@backstage/types';
 import type { AwsClients } from '../aws';
-import { ShardCollector, type ShardResult } from '../collect';
+import type { ShardCollector } from '../collect';
 import type { ReadinessConfig } from '../config';
-import { forEachLimit } from '../lib/forEachLimit';
 import type { AuditError, ReadinessStore } from '../store/ReadinessStore';
 import { toAuditError } from './AuditRunner';
-import { groupByShard, linkCatalog } from './link';
+import { linkAndCollect, storeBackedCollector } from './link';
 import { pullErrorsOf } from './pullErrors';
 
 /** What a {@link HistoryIngester} is built from. */
@@ -80,15 +79,7 @@ export class HistoryIngester implements HistoryIngesterService {
     // The audit's collector: it reads more than stopped tasks (services, revisions), but task
     // definitions come from the store after the first audit, so a run costs a few calls per
     // cluster.
-    this.collector = ShardCollector.create({
-      clients: options.clients,
-      logger: options.logger,
-      taskDefinitions: {
-        get: arn => options.store.getTaskDefinition(arn),
-        put: (arn, definition) =>
-          options.store.putTaskDefinition(arn, definition),
-      },
-    });
+    this.collector = storeBackedCollector(options);
   }
 
   async run(
@@ -104,16 +95,14 @@ export class HistoryIngester implements HistoryIngesterService {
       errorsByAccount: {},
     };
 
-    const links = await linkCatalog(this.options, signal);
-    const results: ShardResult[] = [];
-    await forEachLimit(
-      [...groupByShard(links.links).values()],
-      this.options.shardConcurrency ?? 4,
-      async shard => {
-        results.push(await this.collector.collect(shard, { signal }));
+    const { results } = await linkAndCollect(
+      {
+        ...this.options,
+        collector: this.collector,
+        concurrency: this.options.shardConcurrency ?? 4,
       },
+      signal,
     );
-    signal?.throwIfAborted();
 
     const now = this.clock();
     const snapshots = results.flatMap(r => r.snapshots);

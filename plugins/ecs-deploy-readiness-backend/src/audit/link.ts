@@ -17,7 +17,9 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { type AwsClients, resolveTags } from '../aws';
-import type { Shard } from '../collect';
+import { ShardCollector, type Shard, type ShardResult } from '../collect';
+import { forEachLimit } from '../lib/forEachLimit';
+import type { ReadinessStore } from '../store/ReadinessStore';
 import type { ReadinessConfig } from '../config';
 import {
   AWS_ARN_ANNOTATION,
@@ -149,4 +151,48 @@ export function groupByShard(links: EntityServiceLink[]): Map<string, Shard> {
     shards.set(key, shard);
   }
   return shards;
+}
+
+/**
+ * The shard collector of the scheduled tasks: task definitions are read from AWS once per ARN,
+ * ever, and kept in the store.
+ */
+export function storeBackedCollector(options: {
+  clients: AwsClients;
+  logger: LoggerService;
+  store: ReadinessStore;
+}): ShardCollector {
+  const { store } = options;
+  return ShardCollector.create({
+    clients: options.clients,
+    logger: options.logger,
+    taskDefinitions: {
+      get: arn => store.getTaskDefinition(arn),
+      put: (arn, definition) => store.putTaskDefinition(arn, definition),
+    },
+  });
+}
+
+/**
+ * The first step of every scheduled task: link the catalog, then collect each (account, region)
+ * shard the links name, `concurrency` shards at a time. A shard's failure is in its result.
+ */
+export async function linkAndCollect(
+  options: LinkCatalogOptions & {
+    collector: ShardCollector;
+    concurrency: number;
+  },
+  signal?: AbortSignal,
+): Promise<{ links: LinkResult; results: ShardResult[] }> {
+  const links = await linkCatalog(options, signal);
+  const results: ShardResult[] = [];
+  await forEachLimit(
+    [...groupByShard(links.links).values()],
+    options.concurrency,
+    async shard => {
+      results.push(await options.collector.collect(shard, { signal }));
+    },
+  );
+  signal?.throwIfAborted();
+  return { links, results };
 }

@@ -14,25 +14,13 @@
  * limitations under the License.
  */
 
-import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import { mockServices } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { loadWorld, parseScenarioYaml, type World } from 'ecs-sandbox';
+import { loadWorld, type World } from 'ecs-sandbox';
+import { EXAMPLES, exampleEntities } from '../__testUtils__/demo';
 import { EntityLinker } from './EntityLinker';
 import type { ResolveTags } from './types';
-
-const EXAMPLES = resolve(__dirname, '../../../../examples');
-
-/** The entities of examples/catalog.yaml (a multi-document YAML file). */
-function exampleEntities(): Entity[] {
-  const text = readFileSync(resolve(EXAMPLES, 'catalog.yaml'), 'utf8');
-  return text
-    .split(/^---\s*$/m)
-    .map(doc => parseScenarioYaml(doc, 'catalog.yaml') as unknown as Entity)
-    .filter(doc => doc && typeof doc === 'object' && 'kind' in doc);
-}
 
 /** GetResources over the demo scenario's ECS services, as the resource tagging API answers. */
 function resolveTagsIn(world: World): ResolveTags {
