@@ -19,7 +19,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import type { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
+import type {
+  SchedulerServiceTaskInvocationDefinition,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { ecsDeployReadinessPlugin } from './plugin';
@@ -38,22 +41,52 @@ const broken = {
   spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
 };
 
-async function start() {
+// An entity linked to a service in a configured account: linking it needs no AWS.
+const linked = {
+  ...broken,
+  metadata: {
+    name: 'web',
+    namespace: 'default',
+    annotations: {
+      'aws.amazon.com/amazon-ecs-service-arn':
+        'arn:aws:ecs:eu-west-1:123456789012:service/prod/web,arn:aws:ecs:us-east-1:123456789012:service/prod/web',
+    },
+  },
+};
+
+async function start(entities: object[] = [broken]) {
   const scheduler = mockServices.scheduler.mock();
   const { server } = await startTestBackend({
     features: [
       ecsDeployReadinessPlugin,
       scheduler.factory,
-      catalogServiceMock.factory({ entities: [broken] }),
-      mockServices.rootConfig.factory({ data: {} }),
+      catalogServiceMock.factory({ entities: entities as any }),
+      mockServices.rootConfig.factory({
+        data: {
+          aws: {
+            accounts: [
+              {
+                accountId: '123456789012',
+                accessKeyId: 'AKIAEXAMPLE',
+                secretAccessKey: 'x',
+              },
+            ],
+          },
+        },
+      }),
     ],
   });
-  const tasks = scheduler.scheduleTask.mock.calls.map(
-    call => call[0] as SchedulerServiceTaskInvocationDefinition,
-  );
-  const task = tasks.find(t => t.id === 'ecs-deploy-readiness-images')!;
+  const tasks = () =>
+    scheduler.scheduleTask.mock.calls.map(
+      call =>
+        call[0] as SchedulerServiceTaskInvocationDefinition &
+          SchedulerServiceTaskScheduleDefinition,
+    );
+  const task = tasks().find(t => t.id === 'ecs-deploy-readiness-link')!;
   return { server, task, tasks };
 }
+
+const signal = () => new AbortController().signal as any;
 
 describe('ecsDeployReadinessPlugin', () => {
   it('answers GET /health without credentials', async () => {
@@ -67,45 +100,54 @@ describe('ecsDeployReadinessPlugin', () => {
     expect(response.body).toEqual({ status: 'ok' });
   });
 
-  it('schedules the image audit globally, every 30 minutes, the first within seconds', async () => {
-    const { task } = await start();
+  it('links the catalog globally on the image audit schedule, the first within seconds', async () => {
+    const { task, tasks } = await start();
 
     expect(task).toMatchObject({
-      id: 'ecs-deploy-readiness-images',
+      id: 'ecs-deploy-readiness-link',
       scope: 'global',
       frequency: { minutes: 30 },
       initialDelay: { seconds: 5 },
     });
-  });
-
-  it('schedules the image audit and the pull error history, both globally', async () => {
-    const { tasks } = await start();
-
-    expect(tasks.map(t => t.id).sort()).toEqual([
-      'ecs-deploy-readiness-history',
-      'ecs-deploy-readiness-images',
+    // Before anything is linked there is no shard to audit; each replica looks for new shards
+    // every minute.
+    expect(tasks().map(t => [t.id, t.scope])).toEqual([
+      ['ecs-deploy-readiness-link', 'global'],
+      ['ecs-deploy-readiness-shards', 'local'],
     ]);
   });
 
-  it('schedules the history every 5 minutes, well inside the hour ECS keeps stopped tasks', async () => {
-    const { tasks } = await start();
+  it('schedules a global audit and history task per account and region the links name', async () => {
+    const { task, tasks } = await start([linked, broken]);
 
-    expect(
-      tasks.find(t => t.id === 'ecs-deploy-readiness-history'),
-    ).toMatchObject({
-      scope: 'global',
+    await task.fn(signal());
+
+    const shardTasks = tasks().filter(t => t.id.includes(':123456789012:'));
+    expect(shardTasks.map(t => t.id)).toEqual([
+      'ecs-deploy-readiness-images:123456789012:eu-west-1',
+      'ecs-deploy-readiness-history:123456789012:eu-west-1',
+      'ecs-deploy-readiness-images:123456789012:us-east-1',
+      'ecs-deploy-readiness-history:123456789012:us-east-1',
+    ]);
+    expect(shardTasks.every(t => t.scope === 'global')).toBe(true);
+    expect(shardTasks[0]).toMatchObject({
+      frequency: { minutes: 30 },
+      timeout: { minutes: 25 },
+      initialDelay: { milliseconds: 5000 },
+    });
+    // The history every 5 minutes, well inside the hour ECS keeps stopped tasks.
+    expect(shardTasks[1]).toMatchObject({
       frequency: { minutes: 5 },
       timeout: { minutes: 4 },
     });
-  });
+    // The second shard starts a little later, so replicas share the shards.
+    expect(shardTasks[2].initialDelay).toEqual({ milliseconds: 7300 });
 
-  it('runs the scheduled history without AWS when nothing links to ECS', async () => {
-    const { tasks } = await start();
-    const history = tasks.find(t => t.id === 'ecs-deploy-readiness-history')!;
-
-    await expect(
-      history.fn(new AbortController().signal as any),
-    ).resolves.toBeUndefined();
+    // Linking again schedules nothing twice.
+    await task.fn(signal());
+    expect(tasks().filter(t => t.id.includes(':123456789012:'))).toHaveLength(
+      4,
+    );
   });
 
   it('serves an entity report once the scheduled audit has run', async () => {
@@ -119,7 +161,7 @@ describe('ecsDeployReadinessPlugin', () => {
     expect(before.status).toBe(404);
     expect(before.body.error.name).toBe('NotFoundError');
 
-    await task.fn(new AbortController().signal as any);
+    await task.fn(signal());
 
     const response = await request(server)
       .get(url)

@@ -20,6 +20,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AuditRunner, HistoryIngester } from './audit';
+import { LINK_TASK_ID, ShardTasks } from './audit/ShardTasks';
 import { AwsClients } from './aws';
 import { readReadinessConfig } from './config';
 import { createRouter } from './service/router';
@@ -63,22 +64,40 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
           config: readinessConfig,
         };
         const runner = AuditRunner.create(deps);
-        const history = HistoryIngester.create(deps);
+        const history = HistoryIngester.create({ ...deps, auditor: runner });
+        const shardTasks = ShardTasks.create({
+          scheduler,
+          logger,
+          schedules: readinessConfig.schedules,
+          audit: async (shard, signal) => {
+            await runner.auditShard(shard, { signal });
+          },
+          history: async (shard, signal) => {
+            await history.runShard(shard, { signal });
+          },
+        });
 
+        // The catalog link, on the image audit's schedule: it stores the links that the shard
+        // tasks read, and schedules the shards it finds.
         await scheduler.scheduleTask({
-          id: 'ecs-deploy-readiness-images',
+          id: LINK_TASK_ID,
           ...readinessConfig.schedules.images,
           scope: 'global',
           fn: async signal => {
-            await runner.run({ signal });
+            const { shards } = await runner.link({ signal });
+            await shardTasks.ensure(shards);
           },
         });
+        // Every replica schedules the shards that any replica's link found.
+        await shardTasks.ensure(await store.listShards());
         await scheduler.scheduleTask({
-          id: 'ecs-deploy-readiness-history',
-          ...readinessConfig.schedules.history,
-          scope: 'global',
-          fn: async signal => {
-            await history.run({ signal });
+          id: 'ecs-deploy-readiness-shards',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 1 },
+          initialDelay: { minutes: 1 },
+          scope: 'local',
+          fn: async () => {
+            await shardTasks.ensure(await store.listShards());
           },
         });
 

@@ -75,6 +75,9 @@ export const CHECK_IDS = [
   // Not about an image: a catalog entity's link to its ECS services is malformed or cannot be
   // followed (a bad annotation, an account without credentials, a tag query matching nothing).
   'link-error',
+  // Not about an image: the backend's last audit could not read the entity's services from AWS
+  // (access denied, throttling, a timeout); the report shown is the last one it could make.
+  'audit-error',
 ] as const;
 
 /**
@@ -198,6 +201,8 @@ export interface FixVars {
   tag?: string;
   /** `FARGATE`, `EC2` or `EXTERNAL`. */
   launchType?: string;
+  /** An IAM action to grant, e.g. `ecs:DescribeServices`. */
+  permission?: string;
 }
 
 /**

@@ -238,13 +238,27 @@ describe('AuditRunner against the demo scenario', () => {
       '333333333333',
     ]);
     const after = (await store.getEntityReport('component:default/orders'))!;
+    // Its findings as they were, and one audit-error per fault that kept it from being read.
     expect(after).toMatchObject({
       status: 'blocked',
       stale: true,
-      findings: orders.findings,
+      findings: [
+        ...orders.findings,
+        {
+          id: 'audit-error',
+          severity: 'risk',
+          fixKey: 'audit-error',
+          evidence: {
+            code: 'UnrecognizedClientException',
+            api: 'ecs:DescribeServices',
+            accountId: '111111111111',
+          },
+        },
+      ],
       updatedAt: orders.updatedAt,
     });
-    expect(after.staleErrors.map(e => e.accountId)).toContain('111111111111');
+    expect(after.findings).toHaveLength(orders.findings.length + 1);
+    expect(after.staleErrors.map(e => e.accountId)).toEqual(['111111111111']);
     const service = (await store.getServiceReport(orders.serviceArns[0]))!;
     expect(service).toMatchObject({ status: 'blocked', stale: true });
     // Another account's services were audited as before.

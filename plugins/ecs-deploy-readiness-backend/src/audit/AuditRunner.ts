@@ -16,7 +16,6 @@
 
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { durationToMilliseconds } from '@backstage/types';
 import type { Finding } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import {
   DefaultRegistryClientProvider,
@@ -25,25 +24,27 @@ import {
   type TaskDefinitionInspection,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-node';
 import type { AwsClients, AwsError } from '../aws';
-import { ShardCollector, type ShardResult } from '../collect';
+import type { ShardCollector, ShardResult } from '../collect';
 import type { ReadinessConfig } from '../config';
 import {
   AWS_ARN_ANNOTATION,
   ECS_SERVICE_ARN_ANNOTATION,
   ECS_SERVICE_TAGS_ANNOTATION,
   type EntityServiceLink,
-  type LinkResult,
 } from '../links';
 import { linkErrorFinding } from '../links/findings';
 import type {
   AuditError,
   AuditRunResult,
+  EntityLinkErrors,
   PullErrorInput,
   ReadinessStore,
   ServiceReportInput,
   ServiceStatus,
+  ShardKey,
+  StoredLink,
 } from '../store/ReadinessStore';
-import { linkAndCollect, storeBackedCollector } from './link';
+import { linkCatalog, storeBackedCollector } from './link';
 import { pullErrorsOf } from './pullErrors';
 import {
   type PlannedInspection,
@@ -65,7 +66,7 @@ export interface AuditRunnerOptions {
   createRegistryClientProvider?: () => RegistryClientProvider & {
     close?(): void;
   };
-  /** Shards collected at once (default 4). */
+  /** Shards collected at once by {@link AuditRunner.run} (default 4). */
   shardConcurrency?: number;
   /** Task definitions inspected at once (default 8; the engine bounds its requests itself). */
   inspectionConcurrency?: number;
@@ -83,26 +84,54 @@ export interface AuditRunSummary extends AuditRunResult {
   pullErrorsAdded: number;
 }
 
-/** Runs an audit of every ECS service the catalog links to. */
-export interface AuditRunnerService {
-  run(options?: {
-    signal?: AbortSignal;
-    trigger?: string;
-  }): Promise<AuditRunSummary>;
+/** What linking the catalog did. */
+export interface LinkSummary {
+  /** The shards the links name: each is audited by its own task. */
+  shards: ShardKey[];
+  links: number;
+  /** Entities with a link or a link error. */
+  entities: number;
+  /** Reports of entities that left the catalog or lost every link, deleted. */
+  entitiesForgotten: number;
 }
 
-/** Where a shard's services stand after collection. */
-interface ShardOutcome {
-  result: ShardResult;
-  errors: AuditError[];
+/** Options of one audit. */
+export interface AuditOptions {
+  signal?: AbortSignal;
+  /** What started it, for the run record: `schedule`, `deployment`, `manual`... */
+  trigger?: string;
+}
+
+/** Runs audits of the ECS services the catalog links to. */
+export interface AuditRunnerService {
+  /** Links the catalog and audits every shard in this process: one run record. */
+  run(options?: AuditOptions): Promise<AuditRunSummary>;
+  /** Links the catalog and stores the links, which the shard audits read. */
+  link(options?: { signal?: AbortSignal }): Promise<LinkSummary>;
+  /** Audits the stored links of one (account, region): one run record. */
+  auditShard(shard: ShardKey, options?: AuditOptions): Promise<AuditRunSummary>;
+  /** Audits services already collected (by the history task): one run record. */
+  auditCollected(
+    results: ShardResult[],
+    options?: AuditOptions & { shard?: ShardKey },
+  ): Promise<AuditRunSummary>;
 }
 
 /**
- * One audit: link the catalog to ECS services, collect each (account, region) shard, inspect
- * each distinct task definition once with the engine, write each service's report and each
- * entity's rollup (unchanged ones are not written), and store the stopped tasks' pull failures.
- * A shard that fails keeps its services' last reports, marked stale with the error; the run
- * goes on. Each run is recorded (`startAuditRun` / `finishAuditRun`).
+ * The image audit, in two steps that the scheduled tasks run apart:
+ *
+ * - {@link AuditRunner.link} links the catalog to ECS services and stores the links (and the
+ *   entities' link errors); entities gone from the catalog lose their reports;
+ * - {@link AuditRunner.auditShard} audits one (account, region): it collects the shard's linked
+ *   services, inspects each distinct task definition once with the engine, writes each service's
+ *   report and the rollup of every entity that links to one of them (unchanged ones are not
+ *   written), and stores the stopped tasks' pull failures.
+ *
+ * Each shard is its own global scheduled task, so replicas share the shards and the scheduler's
+ * lock keeps a shard from being audited twice at once. {@link AuditRunner.run} does both steps in
+ * one process (tests, benchmarks, a whole audit on demand). A shard that fails keeps its
+ * services' last reports, marked stale with the error; the run goes on. Each audit is recorded
+ * (`startAuditRun` / `finishAuditRun`).
  */
 export class AuditRunner implements AuditRunnerService {
   private readonly options: AuditRunnerOptions;
@@ -119,16 +148,147 @@ export class AuditRunner implements AuditRunnerService {
     this.collector = storeBackedCollector(options);
   }
 
-  async run(
-    options: { signal?: AbortSignal; trigger?: string } = {},
-  ): Promise<AuditRunSummary> {
-    const { store, logger } = this.options;
-    const { signal } = options;
-    const callsBefore = this.options.clients.calls();
-    const cache = store.documentCache();
-    const runId = await store.startAuditRun({
-      trigger: options.trigger ?? 'schedule',
+  async link(options: { signal?: AbortSignal } = {}): Promise<LinkSummary> {
+    let linked: LinkSummary | undefined;
+    await this.recorded({ trigger: 'link' }, async summary => {
+      linked = await this.linkCatalog(options.signal);
+      summary.entitiesAudited = linked.entities;
     });
+    return linked!;
+  }
+
+  /** Links the catalog, stores the links, forgets entities gone. */
+  private async linkCatalog(signal?: AbortSignal): Promise<LinkSummary> {
+    const { store, logger } = this.options;
+    const result = await linkCatalog(this.options, signal);
+    signal?.throwIfAborted();
+    const linkErrors = new Map<string, EntityLinkErrors>();
+    for (const error of result.errors) {
+      const entry = linkErrors.get(error.entityRef) ?? {
+        entityRef: error.entityRef,
+        findings: [],
+      };
+      entry.findings.push(error.finding);
+      linkErrors.set(error.entityRef, entry);
+    }
+    await store.replaceLinks({
+      links: result.links.map(link => ({
+        entityRef: link.entityRef,
+        serviceArn: link.serviceArn,
+        accountId: link.accountId,
+        region: link.region,
+        serviceName: link.serviceName,
+        via: link.via,
+      })),
+      linkErrors: [...linkErrors.values()],
+    });
+
+    // Entities with link errors and no service: no shard audit will roll them up.
+    const linked = new Set(result.links.map(l => lower(l.entityRef)));
+    for (const errors of linkErrors.values()) {
+      if (linked.has(lower(errors.entityRef))) continue;
+      await store.upsertEntityReport(
+        rollupEntity({
+          entityRef: errors.entityRef,
+          serviceArns: [],
+          statuses: new Map(),
+          findings: errors.findings,
+        }),
+      );
+    }
+    const current = new Set([...linked, ...[...linkErrors.keys()].map(lower)]);
+    const entitiesForgotten = await this.forgetEntitiesNotIn(current);
+    const shards = new Map<string, ShardKey>();
+    for (const link of result.links) {
+      shards.set(`${link.accountId}/${link.region}`, {
+        accountId: link.accountId,
+        region: link.region,
+      });
+    }
+    const summary: LinkSummary = {
+      shards: [...shards.values()].sort(compareShards),
+      links: result.links.length,
+      entities: current.size,
+      entitiesForgotten,
+    };
+    logger.info(
+      `Linked ${summary.entities} catalog entities to ${
+        new Set(result.links.map(l => l.serviceArn)).size
+      } ECS services in ${summary.shards.length} account/region shards`,
+    );
+    return summary;
+  }
+
+  async run(options: AuditOptions = {}): Promise<AuditRunSummary> {
+    const { signal } = options;
+    return this.recorded(
+      { trigger: options.trigger ?? 'schedule' },
+      async summary => {
+        const { shards } = await this.linkCatalog(signal);
+        const results: ShardResult[] = [];
+        await forEachLimit(
+          shards,
+          this.options.shardConcurrency ?? 4,
+          async shard => {
+            const collected = await this.collectShard(shard, signal);
+            if (collected) results.push(collected);
+          },
+        );
+        signal?.throwIfAborted();
+        await this.audit(summary, results, signal);
+      },
+    );
+  }
+
+  async auditShard(
+    shard: ShardKey,
+    options: AuditOptions = {},
+  ): Promise<AuditRunSummary> {
+    const { signal } = options;
+    return this.recorded(
+      { trigger: options.trigger ?? 'schedule', shard },
+      async summary => {
+        const collected = await this.collectShard(shard, signal);
+        signal?.throwIfAborted();
+        await this.audit(summary, collected ? [collected] : [], signal);
+      },
+    );
+  }
+
+  async auditCollected(
+    results: ShardResult[],
+    options: AuditOptions & { shard?: ShardKey } = {},
+  ): Promise<AuditRunSummary> {
+    return this.recorded(
+      {
+        trigger: options.trigger ?? 'deployment',
+        ...(options.shard && { shard: options.shard }),
+      },
+      summary => this.audit(summary, results, options.signal),
+    );
+  }
+
+  /** The stored links of a shard, collected; undefined when none links there. */
+  private async collectShard(
+    shard: ShardKey,
+    signal?: AbortSignal,
+  ): Promise<ShardResult | undefined> {
+    const links = await this.options.store.listLinks({ shard });
+    if (links.length === 0) return undefined;
+    return this.collector.collect(
+      { ...shard, serviceArns: [...new Set(links.map(l => l.serviceArn))] },
+      { signal },
+    );
+  }
+
+  /** Runs `fn` inside a recorded audit run. */
+  private async recorded(
+    record: { trigger: string; shard?: ShardKey },
+    fn: (summary: AuditRunSummary) => Promise<void>,
+  ): Promise<AuditRunSummary> {
+    const { store, logger, clients } = this.options;
+    const callsBefore = clients.calls();
+    const runId = await store.startAuditRun(record);
     const summary: AuditRunSummary = {
       runId,
       status: 'failed',
@@ -144,17 +304,13 @@ export class AuditRunner implements AuditRunnerService {
       pullErrorsAdded: 0,
     };
     const finish = async () => {
-      const stats = cache.stats();
-      summary.callsByApi = callsSince(
-        callsBefore,
-        this.options.clients.calls(),
-      );
-      summary.cacheHits = stats.hits;
-      summary.cacheMisses = stats.misses;
+      // Calls of the process since the run began: with several runs at once (shard tasks of one
+      // replica), each counts the others' calls too.
+      summary.callsByApi = callsSince(callsBefore, clients.calls());
       await store.finishAuditRun(runId, summary);
     };
     try {
-      await this.audit(runId, summary, cache, signal);
+      await fn(summary);
       summary.status =
         Object.keys(summary.errorsByAccount).length > 0
           ? 'partial'
@@ -167,8 +323,11 @@ export class AuditRunner implements AuditRunnerService {
       throw error;
     }
     await finish();
+    const where = record.shard
+      ? ` of ${record.shard.accountId}/${record.shard.region}`
+      : '';
     logger.info(
-      `Audit run ${runId} ${summary.status}: ${
+      `Audit run ${runId}${where} ${summary.status}: ${
         summary.servicesAudited
       } services, ${summary.entitiesAudited} entities, ${
         summary.servicesWritten + summary.entitiesWritten
@@ -179,29 +338,22 @@ export class AuditRunner implements AuditRunnerService {
     return summary;
   }
 
+  /**
+   * Inspects and reports what was collected: service reports, pull errors, services ECS does not
+   * have, stale marks for what could not be collected, and the rollups of the entities that link
+   * to any of these services.
+   */
   private async audit(
-    runId: number,
     summary: AuditRunSummary,
-    documentCache: ReturnType<ReadinessStore['documentCache']>,
+    results: ShardResult[],
     signal?: AbortSignal,
   ): Promise<void> {
     const { store, logger } = this.options;
-    // Link, then collect shard by shard.
-    const { links, results } = await linkAndCollect(
-      {
-        ...this.options,
-        collector: this.collector,
-        concurrency: this.options.shardConcurrency ?? 4,
-      },
-      signal,
-    );
-    const outcomes: ShardOutcome[] = results.map(result => ({
-      result,
-      errors: result.errors.map(toAuditError),
-    }));
+    const runId = summary.runId;
+    const documentCache = store.documentCache();
 
     // Plan and inspect: each distinct task definition (with its deployed digests) once.
-    const snapshots = outcomes.flatMap(o => o.result.snapshots);
+    const snapshots = results.flatMap(r => r.snapshots);
     const plans = new Map<string, PlannedInspection | undefined>(
       snapshots.map(s => [s.serviceArn, planFor(s)]),
     );
@@ -231,11 +383,13 @@ export class AuditRunner implements AuditRunnerService {
       );
     } finally {
       provider.close?.();
+      const stats = documentCache.stats();
+      summary.cacheHits += stats.hits;
+      summary.cacheMisses += stats.misses;
     }
     signal?.throwIfAborted();
 
     // Service reports and pull errors.
-    const statuses = new Map<string, ServiceStatus>();
     const now = this.clock();
     const pullErrors: PullErrorInput[] = [];
     for (const snapshot of snapshots) {
@@ -249,19 +403,25 @@ export class AuditRunner implements AuditRunnerService {
         auditRunId: runId,
       });
       if (written.written) summary.servicesWritten += 1;
-      statuses.set(snapshot.serviceArn, report.status);
       pullErrors.push(...pullErrorsOf(snapshot, now, report.findings));
     }
     summary.servicesAudited = snapshots.length;
     summary.pullErrorsAdded = await store.addPullErrors(pullErrors);
 
-    // Failed shards: errors by account, and the last reports of their services.
-    const failedArns = new Set<string>();
-    const missing = new Map<string, string>();
-    for (const { result, errors } of outcomes) {
-      for (const arn of result.failedServiceArns) failedArns.add(arn);
-      for (const m of result.missing) missing.set(m.serviceArn, m.reason);
-      if (errors.length > 0) {
+    // Services ECS does not have, and the faults that kept services from being collected.
+    const touched = new Set(snapshots.map(s => s.serviceArn));
+    for (const result of results) {
+      for (const m of result.missing) touched.add(m.serviceArn);
+      await store.setMissingServices(
+        [
+          ...result.snapshots.map(s => s.serviceArn),
+          ...result.missing.map(m => m.serviceArn),
+        ],
+        result.missing,
+      );
+      for (const arn of result.failedServiceArns) touched.add(arn);
+      if (result.errors.length > 0) {
+        const errors = result.errors.map(toAuditError);
         (summary.errorsByAccount[result.accountId] ??= []).push(...errors);
         logger.warn(
           `Could not audit ${result.failedServiceArns.length} ECS services in ${
@@ -270,44 +430,92 @@ export class AuditRunner implements AuditRunnerService {
         );
       }
     }
-    for (const report of await store.getServiceReports([...failedArns])) {
-      statuses.set(report.serviceArn, report.status);
+    const failed = new Map<string, AuditError[]>();
+    for (const result of results) {
+      for (const arn of result.failedServiceArns) {
+        failed.set(arn, result.errors.map(toAuditError));
+      }
+    }
+    for (const result of results) {
+      if (result.failedServiceArns.length === 0) continue;
+      summary.markedStale += await store.markStale({
+        serviceArns: result.failedServiceArns,
+        errors: result.errors.map(toAuditError),
+      });
     }
 
-    // Entity rollups.
-    const entities = entitiesOf(links, missing);
-    const staleEntities: string[] = [];
-    for (const [entityRef, entity] of entities) {
-      const touchesFailed = entity.serviceArns.some(arn => failedArns.has(arn));
-      if (touchesFailed && (await store.getEntityReport(entityRef))) {
-        // Its last report stays, marked stale below.
-        staleEntities.push(entityRef);
-        continue;
-      }
-      const rollup = rollupEntity({ entityRef, ...entity, statuses });
+    // The rollups of every entity that links to a service of this audit.
+    const entityRefs = [
+      ...new Set(
+        (await store.listLinks({ serviceArns: [...touched] })).map(
+          l => l.entityRef,
+        ),
+      ),
+    ];
+    await this.rollUp(entityRefs, failed, summary);
+  }
+
+  /**
+   * Writes the rollups of these entities from the stored links and service reports; an entity
+   * is stale while any of its services is (or could not be read now).
+   */
+  private async rollUp(
+    entityRefs: string[],
+    failed: Map<string, AuditError[]>,
+    summary: AuditRunSummary,
+  ) {
+    const { store } = this.options;
+    const links = await store.listLinks({ entityRefs });
+    const linkErrors = new Map(
+      (await store.listLinkErrors(entityRefs)).map(e => [e.entityRef, e]),
+    );
+    const reports = new Map(
+      (
+        await store.getServiceReports([
+          ...new Set(links.map(l => l.serviceArn)),
+        ])
+      ).map(r => [r.serviceArn, r]),
+    );
+    const statuses = new Map<string, ServiceStatus>(
+      [...reports.values()].map(r => [r.serviceArn, r.status]),
+    );
+    const byEntity = new Map<string, StoredLink[]>();
+    for (const link of links) {
+      byEntity.set(link.entityRef, [
+        ...(byEntity.get(link.entityRef) ?? []),
+        link,
+      ]);
+    }
+    for (const [entityRef, entityLinks] of byEntity) {
+      const present = entityLinks.filter(l => l.missingReason === undefined);
+      const rollup = rollupEntity({
+        entityRef,
+        serviceArns: present.map(l => l.serviceArn),
+        statuses,
+        findings: [
+          ...(linkErrors.get(entityRef)?.findings ?? []),
+          ...entityLinks
+            .filter(l => l.missingReason !== undefined)
+            .map(missingServiceFinding),
+        ],
+      });
+      // Stale while any of its services is: their faults are its faults.
+      const staleErrors = uniqueErrors(
+        present.flatMap(l => {
+          const report = reports.get(l.serviceArn);
+          return (
+            failed.get(l.serviceArn) ??
+            (report?.stale ? report.staleErrors : [])
+          );
+        }),
+      );
       const written = await store.upsertEntityReport(rollup, {
-        auditRunId: runId,
+        auditRunId: summary.runId,
+        ...(staleErrors.length > 0 && { staleErrors }),
       });
       if (written.written) summary.entitiesWritten += 1;
-      if (touchesFailed) staleEntities.push(entityRef);
     }
-    summary.entitiesAudited = entities.size;
-    const failedErrors = Object.values(summary.errorsByAccount).flat();
-    if (failedArns.size > 0 || staleEntities.length > 0) {
-      summary.markedStale = await store.markStale({
-        serviceArns: [...failedArns],
-        entityRefs: staleEntities,
-        errors: failedErrors,
-      });
-    }
-
-    await this.forgetEntitiesNotIn(entities);
-    await store.prunePullErrors({
-      olderThan: new Date(
-        now.getTime() -
-          durationToMilliseconds(this.options.config.pullErrors.retention),
-      ),
-    });
+    summary.entitiesAudited += byEntity.size;
   }
 
   private createProvider(): RegistryClientProvider & { close?(): void } {
@@ -336,20 +544,18 @@ export class AuditRunner implements AuditRunnerService {
   }
 
   /** Entities that no longer link to anything and have no link errors lose their report. */
-  private async forgetEntitiesNotIn(entities: Map<string, unknown>) {
+  private async forgetEntitiesNotIn(current: Set<string>): Promise<number> {
     const { store } = this.options;
-    const current = new Set(
-      [...entities.keys()].map(ref => ref.toLocaleLowerCase('en-US')),
-    );
+    const gone: string[] = [];
     for (let offset = 0; ; offset += 1000) {
       const page = await store.listEntityReports({ limit: 1000, offset });
       for (const report of page.items) {
-        if (!current.has(report.entityRef)) {
-          await store.deleteEntityReport(report.entityRef);
-        }
+        if (!current.has(report.entityRef)) gone.push(report.entityRef);
       }
       if (offset + 1000 >= page.totalCount) break;
     }
+    for (const ref of gone) await store.deleteEntityReport(ref);
+    return gone.length;
   }
 }
 
@@ -361,44 +567,18 @@ const LINK_ANNOTATION: Record<EntityServiceLink['via'], string> = {
   'depends-on': AWS_ARN_ANNOTATION,
 };
 
-/** Each entity's services and entity-level findings: link errors, services ECS does not have. */
-function entitiesOf(
-  links: LinkResult,
-  missing: Map<string, string>,
-): Map<string, { serviceArns: string[]; findings: Finding[] }> {
-  const entities = new Map<
-    string,
-    { serviceArns: string[]; findings: Finding[] }
-  >();
-  const entry = (ref: string) => {
-    let e = entities.get(ref);
-    if (!e) {
-      e = { serviceArns: [], findings: [] };
-      entities.set(ref, e);
-    }
-    return e;
-  };
-  for (const link of links.links) {
-    const reason = missing.get(link.serviceArn);
-    if (reason === undefined) {
-      entry(link.entityRef).serviceArns.push(link.serviceArn);
-      continue;
-    }
-    entry(link.entityRef).findings.push(
-      linkErrorFinding({
-        title: `ECS service ${link.serviceName} was not found`,
-        annotation: LINK_ANNOTATION[link.via],
-        value: link.serviceArn,
-        reason,
-        via: link.via,
-        accountId: link.accountId,
-        region: link.region,
-      }),
-    );
-  }
-  for (const error of links.errors)
-    entry(error.entityRef).findings.push(error.finding);
-  return entities;
+/** A link to a service ECS does not have: a `link-error` finding on the entity. */
+function missingServiceFinding(link: StoredLink): Finding {
+  const via = link.via as EntityServiceLink['via'];
+  return linkErrorFinding({
+    title: `ECS service ${link.serviceName} was not found`,
+    annotation: LINK_ANNOTATION[via] ?? ECS_SERVICE_ARN_ANNOTATION,
+    value: link.serviceArn,
+    reason: link.missingReason ?? 'not found',
+    via,
+    accountId: link.accountId,
+    region: link.region,
+  });
 }
 
 /** An AWS fault as the store records it. */
@@ -409,7 +589,24 @@ export function toAuditError(error: AwsError): AuditError {
     ...(error.accountId && { accountId: error.accountId }),
     ...(error.region && { region: error.region }),
     ...(error.api && { api: error.api }),
+    ...(error.permission && { permission: error.permission }),
   };
+}
+
+function uniqueErrors(errors: AuditError[]): AuditError[] {
+  const seen = new Map<string, AuditError>();
+  for (const e of errors) seen.set(JSON.stringify(e), e);
+  return [...seen.values()];
+}
+
+function compareShards(a: ShardKey, b: ShardKey): number {
+  return (
+    a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region)
+  );
+}
+
+function lower(ref: string): string {
+  return ref.toLocaleLowerCase('en-US');
 }
 
 function callsSince(

@@ -40,6 +40,8 @@ afterAll(() => sandbox?.stop());
 
 async function setUp() {
   const options = await demoTaskOptions(sandbox, databases);
+  // The history reads the links that the catalog link stored.
+  await AuditRunner.create(options).link();
   return {
     store: options.store,
     options,
@@ -87,9 +89,63 @@ describe('HistoryIngester against the demo scenario', () => {
     expect(stored.every(p => !('confirmedBy' in p.classified))).toBe(true);
 
     const second = await ingester().run();
-    expect(second).toMatchObject({ pullErrorsAdded: 0, pullErrorsPruned: 0 });
+    expect(second).toMatchObject({
+      pullErrorsAdded: 0,
+      pruned: 0,
+      deploymentsWritten: 0,
+      eventsAdded: 0,
+    });
     expect(second.pullErrorsSeen).toBe(first.pullErrorsSeen);
     expect(await pullErrorsOf(store)).toHaveLength(stored.length);
+  }, 120_000);
+
+  it('stores the service deployments (kept 90 days by ECS) and notable service events once', async () => {
+    const { store, ingester } = await setUp();
+
+    const first = await ingester().run();
+    expect(first.deploymentsWritten).toBeGreaterThan(0);
+    expect(first.eventsAdded).toBeGreaterThan(0);
+    const arns = (await store.listLinks()).map(l => l.serviceArn);
+    const deployments = await store.listServiceDeployments({
+      serviceArns: arns,
+    });
+    expect(deployments).toHaveLength(first.deploymentsWritten);
+    // The image-platform story: its rollout failed, and ECS says why.
+    const storefront = deployments.filter(d =>
+      d.serviceArn.endsWith('/storefront-web'),
+    );
+    expect(storefront.length).toBeGreaterThan(0);
+    for (const d of deployments) {
+      expect(d.deploymentArn).toMatch(/^arn:aws:ecs:/);
+      expect(typeof d.createdAt).toBe('string');
+    }
+    const events = await store.listServiceEvents({ serviceArns: arns });
+    expect(events).toHaveLength(first.eventsAdded);
+    // Steady-state chatter is not kept.
+    expect(events.some(e => /steady state/.test(e.message))).toBe(false);
+
+    // Nothing changed: no deployment re-read as new, no event stored twice.
+    const second = await ingester().run();
+    expect(second.deploymentsWritten).toBe(0);
+    expect(second.eventsAdded).toBe(0);
+  }, 120_000);
+
+  it('audits at once the services redeployed since their last report', async () => {
+    const { store, options } = await setUp();
+    const runner = AuditRunner.create(options);
+    const ingester = HistoryIngester.create({ ...options, auditor: runner });
+
+    // Never audited: every readable service counts as redeployed and is audited now.
+    const first = await ingester.run();
+    expect(first.servicesRedeployed.length).toBe(9);
+    const reports = await store.getServiceReports(first.servicesRedeployed);
+    expect(reports).toHaveLength(9);
+    const runs = await store.listAuditRuns();
+    expect(runs.map(r => r.trigger)).toContain('deployment');
+
+    // Audited and unchanged: nothing to redeploy.
+    const second = await ingester.run();
+    expect(second.servicesRedeployed).toEqual([]);
   }, 120_000);
 
   it('links each new pull failure to the current findings of its service that explain it', async () => {
@@ -125,15 +181,23 @@ describe('HistoryIngester against the demo scenario', () => {
     const inside = await ingester(
       () => new Date(Date.now() + retention - DAY),
     ).run();
-    expect(inside.pullErrorsPruned).toBe(0);
+    // (The scenario's deployments and events are older than its stopped tasks: some go.)
+    expect(inside.pruned).toBeLessThan(
+      first.deploymentsWritten + first.eventsAdded,
+    );
     expect(await pullErrorsOf(store)).toHaveLength(first.pullErrorsAdded);
 
     // A day past it: gone, and the same stopped tasks are not stored again.
     const past = await ingester(
       () => new Date(Date.now() + retention + DAY),
     ).run();
-    expect(past.pullErrorsPruned).toBe(first.pullErrorsAdded);
+    expect(past.pruned).toBeGreaterThanOrEqual(first.pullErrorsAdded);
     expect(await pullErrorsOf(store)).toHaveLength(0);
+    const arns = (await store.listLinks()).map(l => l.serviceArn);
+    expect(await store.listServiceDeployments({ serviceArns: arns })).toEqual(
+      [],
+    );
+    expect(await store.listServiceEvents({ serviceArns: arns })).toEqual([]);
     expect(options.config.pullErrors.retention).toEqual({ days: 90 });
   }, 120_000);
 });

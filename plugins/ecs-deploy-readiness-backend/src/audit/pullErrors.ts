@@ -105,7 +105,8 @@ function classifiedPullErrorsOf(
   return errors;
 }
 
-function isPullFailure(text: string): boolean {
+/** Whether ECS's text reports a failure to pull or prepare an image. */
+export function isPullFailure(text: string): boolean {
   return (
     PULL_FAILURE.test(text) || classifyPullError(text).category !== 'other'
   );

@@ -38,6 +38,18 @@ export class AwsCallError extends Error {
   }
 }
 
+/** Runs one AWS call; a failure is rethrown as an {@link AwsCallError} naming `api`. */
+export async function callAws<T>(
+  api: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw new AwsCallError(api, error);
+  }
+}
+
 const MAX_MESSAGE_LENGTH = 500;
 
 const ACCESS_DENIED_CODES = new Set([

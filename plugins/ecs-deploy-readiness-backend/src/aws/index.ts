@@ -18,6 +18,7 @@ export { AwsClients } from './AwsClients';
 export type { AwsClientsOptions, CallCounts } from './AwsClients';
 export {
   AwsCallError,
+  callAws,
   describeAwsError,
   isAbortError,
   redactAwsText,

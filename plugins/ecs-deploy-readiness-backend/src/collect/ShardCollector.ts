@@ -30,12 +30,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
-import {
-  AwsCallError,
-  AwsClients,
-  describeAwsError,
-  isAbortError,
-} from '../aws';
+import { callAws, AwsClients, describeAwsError, isAbortError } from '../aws';
 import {
   CapacityProviderItem,
   DeploymentSnapshot,
@@ -113,14 +108,6 @@ interface CollectedService {
   stopped: Task[];
   revisions: ServiceRevision[];
   serviceDeployment?: ServiceDeployment;
-}
-
-async function call<T>(api: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw new AwsCallError(api, error);
-  }
 }
 
 function chunk<T>(items: T[], size: number): T[][] {
@@ -333,7 +320,7 @@ export class ShardCollector {
     const byName = new Map(wanted.map(w => [w.name, w.arn]));
     const found: CollectedService[] = [];
     for (const batch of chunk(wanted, DESCRIBE_SERVICES_BATCH)) {
-      const out = await call('ecs:DescribeServices', () =>
+      const out = await callAws('ecs:DescribeServices', () =>
         client.send(
           new DescribeServicesCommand({
             cluster: clusterArn,
@@ -380,7 +367,7 @@ export class ShardCollector {
           maxResults: LIST_TASKS_PAGE_SIZE,
           ...(nextToken ? { nextToken } : {}),
         };
-        const page = await call('ecs:ListTasks', () =>
+        const page = await callAws('ecs:ListTasks', () =>
           client.send(new ListTasksCommand(input), { abortSignal: signal }),
         );
         for (const arn of page.taskArns ?? []) taskArns.add(arn);
@@ -388,7 +375,7 @@ export class ShardCollector {
       } while (nextToken);
     }
     for (const batch of chunk([...taskArns], DESCRIBE_TASKS_BATCH)) {
-      const out = await call('ecs:DescribeTasks', () =>
+      const out = await callAws('ecs:DescribeTasks', () =>
         client.send(
           new DescribeTasksCommand({ cluster: clusterArn, tasks: batch }),
           { abortSignal: signal },
@@ -430,7 +417,7 @@ export class ShardCollector {
         [...revisionOwner.keys()],
         DESCRIBE_REVISIONS_BATCH,
       )) {
-        const out = await call('ecs:DescribeServiceRevisions', () =>
+        const out = await callAws('ecs:DescribeServiceRevisions', () =>
           client.send(
             new DescribeServiceRevisionsCommand({ serviceRevisionArns: batch }),
             { abortSignal: signal },
@@ -451,7 +438,7 @@ export class ShardCollector {
         [...deploymentOwner.keys()],
         DESCRIBE_SERVICE_DEPLOYMENTS_BATCH,
       )) {
-        const out = await call('ecs:DescribeServiceDeployments', () =>
+        const out = await callAws('ecs:DescribeServiceDeployments', () =>
           client.send(
             new DescribeServiceDeploymentsCommand({
               serviceDeploymentArns: batch,
@@ -480,7 +467,7 @@ export class ShardCollector {
       return undefined;
     });
     if (cached) return cached;
-    const out = await call('ecs:DescribeTaskDefinition', () =>
+    const out = await callAws('ecs:DescribeTaskDefinition', () =>
       ctx.client.send(
         new DescribeTaskDefinitionCommand({ taskDefinition: arn }),
         {

@@ -20,7 +20,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import type { ReadinessStore } from '../store/ReadinessStore';
+import type { AuditRun, ReadinessStore } from '../store/ReadinessStore';
 
 /** @internal */
 export interface RouterOptions {
@@ -68,10 +68,18 @@ export async function createRouter(
     const services = await store.getServiceReports(report.serviceArns);
     // A report that is not stale was confirmed by the latest finished run (an unchanged report
     // is not rewritten, so its updatedAt is when it last changed, not when it was last audited).
+    // With shard tasks, the latest finished run of one of its services' shards (or a whole
+    // audit); for an entity without services, the latest catalog link.
+    const shards = new Set(services.map(s => `${s.accountId}/${s.region}`));
+    const counts = (run: AuditRun) => {
+      if (shards.size === 0) return true;
+      if (run.shard) return shards.has(run.shard);
+      return run.trigger !== 'link';
+    };
     const lastRun = report.stale
       ? undefined
-      : (await store.listAuditRuns({ limit: 20 })).find(
-          run => run.finishedAt && run.status !== 'failed',
+      : (await store.listAuditRuns({ limit: 500 })).find(
+          run => run.finishedAt && run.status !== 'failed' && counts(run),
         );
     services.sort((a, b) => a.serviceArn.localeCompare(b.serviceArn, 'en'));
     res.json({

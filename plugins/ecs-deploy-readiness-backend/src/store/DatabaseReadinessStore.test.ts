@@ -40,6 +40,10 @@ const TABLES = [
   'task_definitions',
   'documents',
   'audit_runs',
+  'links',
+  'link_errors',
+  'service_deployments',
+  'service_events',
 ];
 
 // Every case runs on SQLite and on PostgreSQL 15. PostgreSQL is the real server that
@@ -414,7 +418,17 @@ for (const databaseId of DATABASE_IDS) {
         staleErrors: errors,
         staleSince: '2026-06-01T10:01:00.000Z',
         status: 'at-risk',
-        findings: [finding()],
+        // The stored findings, and an audit-error for the fault, derived while stale.
+        findings: [
+          finding(),
+          {
+            id: 'audit-error',
+            severity: 'risk',
+            fixKey: 'audit-error',
+            evidence: errors[0],
+            fixVars: { accountId: '123456789012', region: 'eu-west-1' },
+          },
+        ],
         updatedAt: '2026-06-01T10:00:00.000Z',
       });
       expect(
@@ -710,6 +724,192 @@ for (const databaseId of DATABASE_IDS) {
         },
       ]);
       expect(await store.listAuditRuns({ limit: 1 })).toHaveLength(1);
+    });
+    it('replaces the link set, keeps missing reasons of links that stay, and lists shards', async () => {
+      const { store } = await setUp();
+      const link = (entity: string, arn: string) => ({
+        entityRef: `Component:default/${entity}`,
+        serviceArn: arn,
+        accountId: arn.split(':')[4],
+        region: arn.split(':')[3],
+        serviceName: arn.split('/').pop()!,
+        via: 'arn-annotation',
+      });
+      const US = 'arn:aws:ecs:us-east-1:210987654321:service/prod/api';
+      await store.replaceLinks({
+        links: [
+          link('web', SERVICE),
+          link('web', US),
+          link('worker', OTHER_SERVICE),
+        ],
+        linkErrors: [
+          {
+            entityRef: 'Component:default/broken',
+            findings: [finding({ id: 'link-error', fixKey: 'link-error' })],
+          },
+        ],
+      });
+      expect(await store.listShards()).toEqual([
+        { accountId: '123456789012', region: 'eu-west-1' },
+        { accountId: '210987654321', region: 'us-east-1' },
+      ]);
+      expect(
+        (
+          await store.listLinks({
+            shard: { accountId: '123456789012', region: 'eu-west-1' },
+          })
+        ).map(l => [l.entityRef, l.serviceArn]),
+      ).toEqual([
+        ['component:default/web', SERVICE],
+        ['component:default/worker', OTHER_SERVICE],
+      ]);
+      expect(
+        (await store.listLinks({ entityRefs: ['Component:default/web'] }))
+          .length,
+      ).toBe(2);
+      expect(await store.listLinkErrors(['component:default/broken'])).toEqual([
+        {
+          entityRef: 'component:default/broken',
+          findings: [finding({ id: 'link-error', fixKey: 'link-error' })],
+        },
+      ]);
+
+      await store.setMissingServices(
+        [SERVICE, US],
+        [{ serviceArn: US, reason: 'MISSING' }],
+      );
+      // Linked again (by the next catalog link): the reason stays until the shard is audited.
+      await store.replaceLinks({
+        links: [link('web', SERVICE), link('web', US)],
+        linkErrors: [],
+      });
+      const links = await store.listLinks({ serviceArns: [US, SERVICE] });
+      expect(links.map(l => [l.serviceArn, l.missingReason])).toEqual([
+        [SERVICE, undefined],
+        [US, 'MISSING'],
+      ]);
+      expect(await store.listLinkErrors()).toEqual([]);
+      await store.setMissingServices([US], []);
+      expect(
+        (await store.listLinks({ serviceArns: [US] }))[0].missingReason,
+      ).toBeUndefined();
+    });
+
+    it('stores service deployments once, rewrites them only when they change, and prunes them with events', async () => {
+      const { store } = await setUp();
+      const deployment = (status: string, finishedAt?: string) => ({
+        deploymentArn: `arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/abc`,
+        serviceArn: SERVICE,
+        accountId: '123456789012',
+        region: 'eu-west-1',
+        status,
+        statusReason: 'ECS deployment circuit breaker: tasks failed to start.',
+        targetRevisionArn: 'arn:rev:2',
+        details: { circuitBreaker: { status: 'MONITORING' } },
+        createdAt: '2026-05-30T10:00:00.000Z',
+        ...(finishedAt && { finishedAt }),
+      });
+      expect(
+        await store.upsertServiceDeployments([deployment('IN_PROGRESS')]),
+      ).toBe(1);
+      expect(
+        await store.upsertServiceDeployments([deployment('IN_PROGRESS')]),
+      ).toBe(0);
+      expect(
+        await store.upsertServiceDeployments([
+          deployment('ROLLBACK_SUCCESSFUL', '2026-05-30T10:20:00.000Z'),
+        ]),
+      ).toBe(1);
+      expect(
+        await store.listServiceDeployments({ serviceArns: [SERVICE] }),
+      ).toEqual([
+        {
+          ...deployment('ROLLBACK_SUCCESSFUL', '2026-05-30T10:20:00.000Z'),
+          recordedAt: '2026-06-01T10:00:00.000Z',
+        },
+      ]);
+      expect(
+        await store.latestServiceDeployments([SERVICE, OTHER_SERVICE]),
+      ).toEqual(new Map([[SERVICE, '2026-05-30T10:00:00.000Z']]));
+
+      const event = {
+        serviceArn: SERVICE,
+        eventId: 'e-1',
+        message:
+          '(service web) (deployment ecs-svc/1) deployment failed: tasks failed to start.',
+        createdAt: '2026-05-31T10:00:00.000Z',
+      };
+      expect(await store.addServiceEvents([event, event])).toBe(1);
+      expect(await store.addServiceEvents([event])).toBe(0);
+      expect(await store.listServiceEvents({ serviceArns: [SERVICE] })).toEqual(
+        [event],
+      );
+      // The deployment is older than the cut, the event is not.
+      expect(
+        await store.pruneServiceHistory({ olderThan: '2026-05-31T00:00:00Z' }),
+      ).toBe(1);
+      expect(
+        await store.listServiceDeployments({ serviceArns: [SERVICE] }),
+      ).toEqual([]);
+      expect(
+        await store.listServiceEvents({ serviceArns: [SERVICE] }),
+      ).toHaveLength(1);
+    });
+
+    it('writes a report stale with its faults, and not again while unchanged and stale', async () => {
+      const { store } = await setUp();
+      const errors = [
+        {
+          code: 'ThrottlingException',
+          message: 'Rate exceeded',
+          api: 'ecs:DescribeTasks',
+        },
+      ];
+      const report = {
+        entityRef: 'component:default/web',
+        status: 'at-risk' as const,
+        serviceArns: [SERVICE],
+        findings: [],
+        counts: { 'at-risk': 1 },
+      };
+      expect(
+        (await store.upsertEntityReport(report, { staleErrors: errors }))
+          .written,
+      ).toBe(true);
+      expect(await store.getEntityReport(report.entityRef)).toMatchObject({
+        stale: true,
+        staleErrors: errors,
+        staleSince: '2026-06-01T10:00:00.000Z',
+        findings: [
+          { id: 'audit-error', evidence: { code: 'ThrottlingException' } },
+        ],
+      });
+      tick();
+      expect(
+        (await store.upsertEntityReport(report, { staleErrors: errors }))
+          .written,
+      ).toBe(false);
+      // Fresh again: the flag and the derived finding go.
+      expect((await store.upsertEntityReport(report)).written).toBe(true);
+      expect(await store.getEntityReport(report.entityRef)).toMatchObject({
+        stale: false,
+        staleErrors: [],
+        findings: [],
+      });
+    });
+
+    it('records the shard of a shard audit run', async () => {
+      const { store } = await setUp();
+      const id = await store.startAuditRun({
+        trigger: 'schedule',
+        shard: { accountId: '123456789012', region: 'eu-west-1' },
+      });
+      const [run] = await store.listAuditRuns();
+      expect(run).toMatchObject({
+        id,
+        shard: '123456789012/eu-west-1',
+        status: 'running',
+      });
     });
   });
 }

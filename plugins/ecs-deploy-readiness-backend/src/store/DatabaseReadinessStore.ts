@@ -21,8 +21,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
+import type { Finding } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { auditErrorFindings } from './auditErrorFindings';
 import { DatabaseDocumentCache } from './DatabaseDocumentCache';
 import type {
   AuditError,
@@ -30,6 +32,7 @@ import type {
   AuditRunResult,
   CountingDocumentCache,
   DocumentCacheOptions,
+  EntityLinkErrors,
   EntityReport,
   EntityReportInput,
   ListEntityReportsOptions,
@@ -40,8 +43,15 @@ import type {
   ReadinessStore,
   ReportState,
   ServiceReport,
+  ServiceDeploymentInput,
+  ServiceDeploymentRecord,
+  ServiceEventInput,
+  ServiceEventRecord,
   ServiceReportInput,
+  ShardKey,
   StatusChange,
+  StoredLink,
+  StoredLinkInput,
   UpsertResult,
   WriteOptions,
 } from './ReadinessStore';
@@ -100,6 +110,7 @@ type PullErrorRow = {
 type AuditRunRow = {
   id: number;
   trigger: string;
+  shard: string | null;
   status: string;
   started_at: string;
   finished_at: string | null;
@@ -118,6 +129,41 @@ type HistoryRow = {
   to_status: string;
   changed_at: string;
   audit_run_id: number | null;
+};
+
+type LinkRow = {
+  entity_ref: string;
+  service_arn: string;
+  account_id: string;
+  region: string;
+  service_name: string;
+  via: string;
+  missing_reason: string | null;
+};
+
+type ServiceDeploymentRow = {
+  deployment_arn: string;
+  service_arn: string;
+  account_id: string;
+  region: string;
+  status: string;
+  status_reason: string | null;
+  target_revision_arn: string | null;
+  task_definition_arn: string | null;
+  details: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  recorded_at: string;
+};
+
+type ServiceEventRow = {
+  id: number;
+  service_arn: string;
+  event_id: string;
+  message: string;
+  category: string | null;
+  created_at: string;
 };
 
 const ENTITY_ORDER_COLUMNS = {
@@ -196,6 +242,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
         existing,
         hash,
         content,
+        staleErrors: options.staleErrors,
       });
       if (result.statusChanged) {
         await this.addHistory(tx, {
@@ -264,6 +311,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
         existing,
         hash,
         content,
+        staleErrors: options.staleErrors,
       });
       if (result.written && existing?.content_hash !== hash) {
         await tx('entity_services').where({ entity_ref: entityRef }).delete();
@@ -518,10 +566,16 @@ export class DatabaseReadinessStore implements ReadinessStore {
   // ---------------------------------------------------------------------------------------------
   // Audit runs
 
-  async startAuditRun(options: { trigger: string }): Promise<number> {
+  async startAuditRun(options: {
+    trigger: string;
+    shard?: ShardKey;
+  }): Promise<number> {
     const [row] = await this.db('audit_runs')
       .insert({
         trigger: options.trigger,
+        shard: options.shard
+          ? `${options.shard.accountId}/${options.shard.region}`
+          : null,
         status: 'running',
         started_at: this.clock().toISOString(),
         calls_by_api: '{}',
@@ -558,6 +612,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
       return {
         id: row.id,
         trigger: row.trigger,
+        ...(row.shard ? { shard: row.shard } : {}),
         status: row.status as AuditRun['status'],
         startedAt: row.started_at,
         finishedAt: row.finished_at ?? undefined,
@@ -570,6 +625,335 @@ export class DatabaseReadinessStore implements ReadinessStore {
         errorsByAccount: JSON.parse(row.errors_by_account),
       };
     });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Links
+
+  async replaceLinks(options: {
+    links: StoredLinkInput[];
+    linkErrors: EntityLinkErrors[];
+  }): Promise<void> {
+    const rows = new Map<string, LinkRow>();
+    for (const link of options.links) {
+      const entityRef = link.entityRef.toLocaleLowerCase('en-US');
+      const key = `${entityRef}\u0000${link.serviceArn}`;
+      if (rows.has(key)) continue;
+      rows.set(key, {
+        entity_ref: entityRef,
+        service_arn: link.serviceArn,
+        account_id: link.accountId,
+        region: link.region,
+        service_name: link.serviceName,
+        via: link.via,
+        missing_reason: null,
+      });
+    }
+    const errors = new Map<string, Finding[]>();
+    for (const e of options.linkErrors) {
+      const ref = e.entityRef.toLocaleLowerCase('en-US');
+      errors.set(ref, [...(errors.get(ref) ?? []), ...e.findings]);
+    }
+    await this.db.transaction(async tx => {
+      // What the last audits learnt of the services stays until their shard is audited again.
+      const missing = new Map(
+        (
+          await tx<LinkRow>('links')
+            .whereNotNull('missing_reason')
+            .select('service_arn', 'missing_reason')
+        ).map(r => [r.service_arn, r.missing_reason]),
+      );
+      for (const row of rows.values()) {
+        row.missing_reason = missing.get(row.service_arn) ?? null;
+      }
+      await tx('links').delete();
+      await tx('link_errors').delete();
+      for (const batch of chunks([...rows.values()])) {
+        await tx('links').insert(batch);
+      }
+      for (const batch of chunks([...errors])) {
+        await tx('link_errors').insert(
+          batch.map(([entity_ref, findings]) => ({
+            entity_ref,
+            findings: JSON.stringify(findings),
+          })),
+        );
+      }
+    });
+  }
+
+  async listLinks(
+    options: {
+      shard?: ShardKey;
+      entityRefs?: string[];
+      serviceArns?: string[];
+    } = {},
+  ): Promise<StoredLink[]> {
+    const select = (query: Knex.QueryBuilder<LinkRow>) => {
+      if (options.shard) {
+        query.where({
+          account_id: options.shard.accountId,
+          region: options.shard.region,
+        });
+      }
+      return query.orderBy(['entity_ref', 'service_arn']);
+    };
+    let rows: LinkRow[];
+    if (options.entityRefs || options.serviceArns) {
+      const [column, values] = options.entityRefs
+        ? [
+            'entity_ref',
+            options.entityRefs.map(r => r.toLocaleLowerCase('en-US')),
+          ]
+        : ['service_arn', options.serviceArns!];
+      rows = [];
+      for (const batch of chunks(unique(values))) {
+        rows.push(
+          ...(await select(this.db<LinkRow>('links').whereIn(column, batch))),
+        );
+      }
+    } else {
+      rows = await select(this.db<LinkRow>('links'));
+    }
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      serviceArn: row.service_arn,
+      accountId: row.account_id,
+      region: row.region,
+      serviceName: row.service_name,
+      via: row.via,
+      ...(row.missing_reason ? { missingReason: row.missing_reason } : {}),
+    }));
+  }
+
+  async listLinkErrors(entityRefs?: string[]): Promise<EntityLinkErrors[]> {
+    const rows: { entity_ref: string; findings: string }[] = [];
+    if (entityRefs) {
+      for (const batch of chunks(
+        unique(entityRefs.map(r => r.toLocaleLowerCase('en-US'))),
+      )) {
+        rows.push(
+          ...(await this.db('link_errors').whereIn('entity_ref', batch)),
+        );
+      }
+    } else {
+      rows.push(...(await this.db('link_errors')));
+    }
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      findings: JSON.parse(r.findings),
+    }));
+  }
+
+  async listShards(): Promise<ShardKey[]> {
+    const rows = await this.db<LinkRow>('links')
+      .distinct('account_id', 'region')
+      .orderBy(['account_id', 'region']);
+    return rows.map(r => ({ accountId: r.account_id, region: r.region }));
+  }
+
+  async setMissingServices(
+    serviceArns: string[],
+    missing: { serviceArn: string; reason: string }[],
+  ): Promise<void> {
+    const reasons = new Map(missing.map(m => [m.serviceArn, m.reason]));
+    await this.db.transaction(async tx => {
+      for (const batch of chunks(unique(serviceArns))) {
+        await tx('links')
+          .whereIn('service_arn', batch)
+          .whereNotNull('missing_reason')
+          .update({ missing_reason: null });
+      }
+      const byReason = new Map<string, string[]>();
+      for (const [arn, reason] of reasons) {
+        byReason.set(reason, [...(byReason.get(reason) ?? []), arn]);
+      }
+      for (const [reason, arns] of byReason) {
+        for (const batch of chunks(arns)) {
+          await tx('links')
+            .whereIn('service_arn', batch)
+            .update({ missing_reason: reason });
+        }
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Service deployments and events
+
+  async upsertServiceDeployments(
+    deployments: ServiceDeploymentInput[],
+  ): Promise<number> {
+    const now = this.clock().toISOString();
+    const byArn = new Map<string, ServiceDeploymentRow>();
+    for (const d of deployments) {
+      byArn.set(d.deploymentArn, {
+        deployment_arn: d.deploymentArn,
+        service_arn: d.serviceArn,
+        account_id: d.accountId,
+        region: d.region,
+        status: d.status,
+        status_reason: d.statusReason ?? null,
+        target_revision_arn: d.targetRevisionArn ?? null,
+        task_definition_arn: d.taskDefinitionArn ?? null,
+        details: JSON.stringify(d.details),
+        created_at: toIso(d.createdAt),
+        started_at: d.startedAt ? toIso(d.startedAt) : null,
+        finished_at: d.finishedAt ? toIso(d.finishedAt) : null,
+        recorded_at: now,
+      });
+    }
+    let written = 0;
+    for (const batch of chunks([...byArn.values()])) {
+      const stored = new Map(
+        (
+          await this.db<ServiceDeploymentRow>('service_deployments').whereIn(
+            'deployment_arn',
+            batch.map(r => r.deployment_arn),
+          )
+        ).map(r => [r.deployment_arn, r]),
+      );
+      for (const row of batch) {
+        const old = stored.get(row.deployment_arn);
+        if (!old) {
+          await this.db('service_deployments').insert(row);
+          written += 1;
+        } else if (
+          old.status !== row.status ||
+          old.status_reason !== row.status_reason ||
+          old.finished_at !== row.finished_at ||
+          old.details !== row.details
+        ) {
+          const { deployment_arn, created_at, ...changes } = row;
+          await this.db('service_deployments')
+            .where({ deployment_arn })
+            .update(changes);
+          written += 1;
+        }
+      }
+    }
+    return written;
+  }
+
+  async listServiceDeployments(options: {
+    serviceArns: string[];
+    since?: Date | string;
+    limit?: number;
+  }): Promise<ServiceDeploymentRecord[]> {
+    const rows: ServiceDeploymentRow[] = [];
+    for (const batch of chunks(unique(options.serviceArns))) {
+      const query = this.db<ServiceDeploymentRow>('service_deployments')
+        .whereIn('service_arn', batch)
+        .orderBy('created_at', 'desc')
+        .limit(clamp(options.limit, 100, 1000));
+      if (options.since) query.where('created_at', '>=', toIso(options.since));
+      rows.push(...(await query));
+    }
+    return rows
+      .sort((a, b) => b.created_at.localeCompare(a.created_at))
+      .slice(0, clamp(options.limit, 100, 1000))
+      .map(row => ({
+        deploymentArn: row.deployment_arn,
+        serviceArn: row.service_arn,
+        accountId: row.account_id,
+        region: row.region,
+        status: row.status,
+        ...(row.status_reason ? { statusReason: row.status_reason } : {}),
+        ...(row.target_revision_arn
+          ? { targetRevisionArn: row.target_revision_arn }
+          : {}),
+        ...(row.task_definition_arn
+          ? { taskDefinitionArn: row.task_definition_arn }
+          : {}),
+        details: JSON.parse(row.details),
+        createdAt: row.created_at,
+        ...(row.started_at ? { startedAt: row.started_at } : {}),
+        ...(row.finished_at ? { finishedAt: row.finished_at } : {}),
+        recordedAt: row.recorded_at,
+      }));
+  }
+
+  async latestServiceDeployments(
+    serviceArns: string[],
+  ): Promise<Map<string, string>> {
+    const latest = new Map<string, string>();
+    for (const batch of chunks(unique(serviceArns))) {
+      const rows = await this.db('service_deployments')
+        .whereIn('service_arn', batch)
+        .groupBy('service_arn')
+        .select('service_arn')
+        .max({ latest: 'created_at' });
+      for (const row of rows as { service_arn: string; latest: string }[]) {
+        latest.set(row.service_arn, row.latest);
+      }
+    }
+    return latest;
+  }
+
+  async addServiceEvents(events: ServiceEventInput[]): Promise<number> {
+    const byKey = new Map<string, object>();
+    for (const e of events) {
+      byKey.set(`${e.serviceArn}\u0000${e.eventId}`, {
+        service_arn: e.serviceArn,
+        event_id: e.eventId,
+        message: e.message,
+        category: e.category ?? null,
+        created_at: toIso(e.createdAt),
+      });
+    }
+    let inserted = 0;
+    for (const rows of chunks([...byKey.values()])) {
+      const ids = await this.db('service_events')
+        .insert(rows)
+        .onConflict(['service_arn', 'event_id'])
+        .ignore()
+        .returning('id');
+      inserted += ids.length;
+    }
+    return inserted;
+  }
+
+  async listServiceEvents(options: {
+    serviceArns: string[];
+    since?: Date | string;
+    limit?: number;
+  }): Promise<ServiceEventRecord[]> {
+    const limit = clamp(options.limit, 100, 1000);
+    const rows: ServiceEventRow[] = [];
+    for (const batch of chunks(unique(options.serviceArns))) {
+      const query = this.db<ServiceEventRow>('service_events')
+        .whereIn('service_arn', batch)
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit);
+      if (options.since) query.where('created_at', '>=', toIso(options.since));
+      rows.push(...(await query));
+    }
+    return rows
+      .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id)
+      .slice(0, limit)
+      .map(row => ({
+        serviceArn: row.service_arn,
+        eventId: row.event_id,
+        message: row.message,
+        ...(row.category ? { category: row.category } : {}),
+        createdAt: row.created_at,
+      }));
+  }
+
+  async pruneServiceHistory(options: {
+    olderThan: Date | string;
+  }): Promise<number> {
+    const olderThan = toIso(options.olderThan);
+    const deployments = await this.db('service_deployments')
+      .where('created_at', '<', olderThan)
+      .delete();
+    const events = await this.db('service_events')
+      .where('created_at', '<', olderThan)
+      .delete();
+    return Number(deployments) + Number(events);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -588,16 +972,24 @@ export class DatabaseReadinessStore implements ReadinessStore {
       existing?: Pick<StateRow, 'content_hash' | 'stale'> & { status: string };
       hash: string;
       content: Record<string, string> & { status: string };
+      staleErrors?: AuditError[];
     },
   ): Promise<UpsertResult> {
     const { existing, hash, content } = write;
     const now = this.clock().toISOString();
-    const fresh = { stale: false, stale_errors: null, stale_since: null };
+    const fresh = write.staleErrors?.length
+      ? {
+          stale: true,
+          stale_errors: JSON.stringify(write.staleErrors),
+          stale_since: tx.raw('COALESCE(??, ?)', ['stale_since', now]),
+        }
+      : { stale: false, stale_errors: null, stale_since: null };
     if (!existing) {
       await tx(write.table).insert({
         ...write.key,
         ...content,
         ...fresh,
+        ...(fresh.stale && { stale_since: now }),
         content_hash: hash,
         updated_at: now,
         status_since: now,
@@ -606,7 +998,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
     }
     const previousStatus = existing.status;
     const contentChanged = existing.content_hash !== hash;
-    if (!contentChanged && !toBoolean(existing.stale)) {
+    if (!contentChanged && toBoolean(existing.stale) === fresh.stale) {
       return { written: false, statusChanged: false, previousStatus };
     }
     const statusChanged = existing.status !== content.status;
@@ -657,9 +1049,8 @@ function toServiceReport(row: ServiceRow): ServiceReport {
     region: row.region,
     clusterArn: row.cluster_arn,
     status: row.status as ServiceReport['status'],
-    findings: JSON.parse(row.findings),
     details: JSON.parse(row.details),
-    ...toState(row),
+    ...withAuditErrors(row),
   };
 }
 
@@ -668,9 +1059,22 @@ function toEntityReport(row: EntityRow): EntityReport {
     entityRef: row.entity_ref,
     status: row.status as EntityReport['status'],
     serviceArns: JSON.parse(row.service_arns),
-    findings: JSON.parse(row.findings),
     counts: JSON.parse(row.counts),
-    ...toState(row),
+    ...withAuditErrors(row),
+  };
+}
+
+/** The state of a report, and its findings with an `audit-error` per fault while stale. */
+function withAuditErrors(
+  row: StateRow & { findings: string },
+): ReportState & { findings: Finding[] } {
+  const state = toState(row);
+  const findings: Finding[] = JSON.parse(row.findings);
+  return {
+    ...state,
+    findings: state.stale
+      ? [...findings, ...auditErrorFindings(state.staleErrors)]
+      : findings,
   };
 }
 

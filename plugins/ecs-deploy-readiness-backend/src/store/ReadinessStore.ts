@@ -47,6 +47,8 @@ export interface AuditError {
   region?: string;
   /** The AWS API that failed, e.g. `ecs:DescribeServices`. */
   api?: string;
+  /** When AWS denied the call: the IAM permission to grant, e.g. `ecs:DescribeServices`. */
+  permission?: string;
 }
 
 /** What the audit writes for one ECS service. */
@@ -108,6 +110,11 @@ export interface UpsertResult {
 export interface WriteOptions {
   /** The audit run that wrote it. */
   auditRunId?: number;
+  /**
+   * Writes the report stale with these faults (an entity whose services could not all be
+   * read): an unchanged report that is already stale is not written again.
+   */
+  staleErrors?: AuditError[];
 }
 
 /** One status change of an entity or a service. */
@@ -184,6 +191,81 @@ export interface PullErrorPage {
   nextCursor?: string;
 }
 
+/** An (account, region) pair: the unit the scheduled tasks split the work by. */
+export interface ShardKey {
+  accountId: string;
+  region: string;
+}
+
+/** One link of an entity to an ECS service, as the last catalog link found it. */
+export interface StoredLinkInput extends ShardKey {
+  /** The entity ref; stored and matched lower case. */
+  entityRef: string;
+  serviceArn: string;
+  serviceName: string;
+  /** How the entity links to it: `arn-annotation`, `tags`, `resource` or `depends-on`. */
+  via: string;
+}
+
+/** A stored link, with what the last audit of its shard learnt of it. */
+export interface StoredLink extends StoredLinkInput {
+  /** Why ECS does not have the service, when the last audit of its shard found it missing. */
+  missingReason?: string;
+}
+
+/** An entity's link-error findings (a malformed annotation, say) of the last catalog link. */
+export interface EntityLinkErrors {
+  entityRef: string;
+  findings: Finding[];
+}
+
+/** A service deployment as ECS reported it (ListServiceDeployments / DescribeServiceDeployments). */
+export interface ServiceDeploymentInput extends ShardKey {
+  deploymentArn: string;
+  serviceArn: string;
+  /** PENDING, IN_PROGRESS, SUCCESSFUL, STOPPED, STOP_REQUESTED, ROLLBACK_* ... */
+  status: string;
+  statusReason?: string;
+  targetRevisionArn?: string;
+  taskDefinitionArn?: string;
+  /** Circuit breaker, rollback, alarms, the images ECS resolved: plain JSON. */
+  details: JsonObject;
+  createdAt: Date | string;
+  startedAt?: Date | string;
+  finishedAt?: Date | string;
+}
+
+/** A stored service deployment. */
+export interface ServiceDeploymentRecord
+  extends Omit<
+    ServiceDeploymentInput,
+    'createdAt' | 'startedAt' | 'finishedAt'
+  > {
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** When it was first stored or last changed. */
+  recordedAt: string;
+}
+
+/** A service event worth keeping: about a deployment or a failure. */
+export interface ServiceEventInput {
+  serviceArn: string;
+  /** ECS's event id; stored once per service. */
+  eventId: string;
+  /** Redacted. */
+  message: string;
+  /** The pull-error category when the event reports a pull failure. */
+  category?: string;
+  createdAt: Date | string;
+}
+
+/** A stored service event. */
+export interface ServiceEventRecord
+  extends Omit<ServiceEventInput, 'createdAt'> {
+  createdAt: string;
+}
+
 /** The outcome of an audit run. */
 export interface AuditRunResult {
   status: 'succeeded' | 'partial' | 'failed';
@@ -201,6 +283,8 @@ export interface AuditRunResult {
 export interface AuditRun extends Omit<AuditRunResult, 'status'> {
   id: number;
   trigger: string;
+  /** `<account>/<region>` of a shard audit; absent for a whole audit. */
+  shard?: string;
   status: 'running' | AuditRunResult['status'];
   startedAt: string;
   finishedAt?: string;
@@ -279,8 +363,61 @@ export interface ReadinessStore {
   /** Deletes cached documents stored before `olderThan`; returns how many. */
   pruneDocuments(options: { olderThan: Date | string }): Promise<number>;
 
-  startAuditRun(options: { trigger: string }): Promise<number>;
+  startAuditRun(options: {
+    trigger: string;
+    shard?: ShardKey;
+  }): Promise<number>;
   finishAuditRun(id: number, result: AuditRunResult): Promise<void>;
   /** Audit runs, newest first. */
   listAuditRuns(options?: { limit?: number }): Promise<AuditRun[]>;
+
+  /**
+   * Replaces the link set with the result of a catalog link. The missing reasons of links that
+   * stay are kept until their shard is audited again.
+   */
+  replaceLinks(options: {
+    links: StoredLinkInput[];
+    linkErrors: EntityLinkErrors[];
+  }): Promise<void>;
+  /** Stored links: of one shard, of some entities, of some services, or all. */
+  listLinks(options?: {
+    shard?: ShardKey;
+    entityRefs?: string[];
+    serviceArns?: string[];
+  }): Promise<StoredLink[]>;
+  /** Link errors of these entities, or of all. */
+  listLinkErrors(entityRefs?: string[]): Promise<EntityLinkErrors[]>;
+  /** The shards the stored links name, sorted. */
+  listShards(): Promise<ShardKey[]>;
+  /**
+   * Records which of the audited services ECS does not have: each link to one of `serviceArns`
+   * gets the reason given in `missing`, or none.
+   */
+  setMissingServices(
+    serviceArns: string[],
+    missing: { serviceArn: string; reason: string }[],
+  ): Promise<void>;
+
+  /** Stores service deployments new or changed (by ARN); returns how many were written. */
+  upsertServiceDeployments(
+    deployments: ServiceDeploymentInput[],
+  ): Promise<number>;
+  /** Service deployments of these services, newest first. */
+  listServiceDeployments(options: {
+    serviceArns: string[];
+    since?: Date | string;
+    limit?: number;
+  }): Promise<ServiceDeploymentRecord[]>;
+  /** The newest stored deployment's creation time, per service that has one. */
+  latestServiceDeployments(serviceArns: string[]): Promise<Map<string, string>>;
+  /** Stores service events not stored yet (by service and event id); returns how many were new. */
+  addServiceEvents(events: ServiceEventInput[]): Promise<number>;
+  /** Service events of these services, newest first. */
+  listServiceEvents(options: {
+    serviceArns: string[];
+    since?: Date | string;
+    limit?: number;
+  }): Promise<ServiceEventRecord[]>;
+  /** Deletes deployments and events created before `olderThan`; returns how many. */
+  pruneServiceHistory(options: { olderThan: Date | string }): Promise<number>;
 }

@@ -21,6 +21,15 @@ import type { FixCatalogueEntry } from './types';
 
 // Documentation shared by several entries. Only stable docs.aws.amazon.com pages.
 const DOCS = {
+  ecsIamActions: {
+    title:
+      'Actions, resources, and condition keys for Amazon Elastic Container Service',
+    url: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html',
+  },
+  ecsRequestThrottling: {
+    title: 'Request throttling for the Amazon ECS API',
+    url: 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference/request-throttling.html',
+  },
   cannotPull: {
     title: 'Amazon ECS: CannotPullContainer task errors',
     url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html',
@@ -1174,6 +1183,39 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
       },
     ],
     docs: [DOCS.serviceArnMigration, DOCS.getResources],
+  },
+  {
+    keys: ['audit-error'],
+    title:
+      'The last audit could not read the service from AWS[[ in account <account-id>]][[ (<region>)]]',
+    explanation:
+      'The backend audit asked AWS for the service and its tasks, and the call failed: AWS denied it, the account has no usable credentials, the API throttled the audit past its retries, or the endpoint did not answer. Nothing was deleted: the findings shown are those of the last audit that could read the service, and the report is marked stale until an audit succeeds again. The evidence names the error code and the API that failed.',
+    steps: [
+      {
+        text: 'When AWS denied the call (AccessDeniedException, UnauthorizedOperation), allow the action[[ <permission>]] to the identity the plugin uses in the account[[ <account-id>]]:',
+        command: JSON.stringify(
+          {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Action: ['<permission>'], Resource: '*' },
+            ],
+          },
+          null,
+          2,
+        ),
+        language: 'json',
+      },
+      {
+        text: 'Check which identity the plugin gets in that account (aws.accounts in app-config.yaml, or the role it assumes) and that it may call the API:',
+        command:
+          'aws sts get-caller-identity && aws ecs describe-services --region <region> --cluster <cluster> --services <service>',
+        language: 'shell',
+      },
+      {
+        text: 'When the API throttled the audit (ThrottlingException), other tools share the account and Region quota: spread the audit schedule (ecsDeployReadiness.schedules.images) or ask for a higher quota. The next audit retries on its own.',
+      },
+    ],
+    docs: [DOCS.ecsIamActions, DOCS.ecsRequestThrottling],
   },
   {
     keys: ['unverifiable'],

@@ -96,6 +96,7 @@ function placeholderValues(vars: FixVars): Map<string, string> {
     ['digest', digest],
     ['tag', vars.tag ?? parsed?.tag],
     ['launch-type', vars.launchType],
+    ['permission', vars.permission],
   ];
   const values = new Map<string, string>();
   for (const [name, value] of candidates) {

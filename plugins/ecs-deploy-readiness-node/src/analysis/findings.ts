@@ -60,6 +60,8 @@ export const DEFAULT_SEVERITY: Readonly<Record<CheckId, Severity>> = {
   'registry-auth-required': 'blocking',
   // The entity's services cannot be audited, which is not proof that they are broken.
   'link-error': 'risk',
+  // The last audit could not refresh the report: unknown, not broken.
+  'audit-error': 'risk',
 };
 
 /** What a check knows when it creates a finding. @internal */
