@@ -15,9 +15,10 @@
  */
 
 import { spawn } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { parse } from 'yaml';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { main } from './cli';
 
@@ -84,10 +85,50 @@ describe('ecs-sandbox command line', () => {
     expect(stderr.mock.calls.join('')).toContain('cannot read scenario');
   });
 
+  it('writes the Backstage configuration of a scenario served elsewhere', async () => {
+    const out = join(dir, 'app-config.scenario.yaml');
+    await main([
+      'app-config',
+      '--scenario',
+      DEMO,
+      '--url',
+      'http://127.0.0.1:4599',
+      '--out',
+      out,
+    ]);
+    expect(process.exitCode).toBeUndefined();
+    const config = parse(readFileSync(out, 'utf8'));
+    expect(config.ecsDeployReadiness.aws.endpoint).toBe(
+      'http://127.0.0.1:4599',
+    );
+    expect(config.aws.accounts.map((a: any) => a.accountId)).toEqual([
+      '111111111111',
+      '222222222222',
+      '333333333333',
+    ]);
+    // It holds the scenario's registry passwords: only its owner reads it.
+    expect(statSync(out).mode & 0o077).toBe(0);
+    await main(['app-config', '--scenario', DEMO, '--url', 'localhost:4566']);
+    expect(process.exitCode).toBe(1);
+    expect(stderr.mock.calls.join('')).toContain(
+      "--url must be an http(s) URL, got 'localhost:4566'",
+    );
+  });
+
   it('serves a scenario from the bin until stopped', async () => {
+    const appConfig = join(dir, 'app-config.scenario.yaml');
     const child = spawn(
       process.execPath,
-      [BIN, 'serve', '--scenario', DEMO, '--port', '0'],
+      [
+        BIN,
+        'serve',
+        '--scenario',
+        DEMO,
+        '--port',
+        '0',
+        '--app-config',
+        appConfig,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -110,6 +151,13 @@ describe('ecs-sandbox command line', () => {
       expect(output).toContain(
         'account 333333333333 (legacy-billing): access key AKIASANDBOXBILLING01, denies access',
       );
+      // Written before the summary is printed, for the port it really listens on.
+      expect(output).toContain(`Backstage app-config: ${appConfig}`);
+      const config = parse(readFileSync(appConfig, 'utf8'));
+      expect(config.ecsDeployReadiness.aws.endpoint).toBe(url);
+      expect(config.ecsDeployReadiness.registries.endpoints).toEqual({
+        'docker.io': `${url}/registries/docker.io`,
+      });
       const client = new ECSClient({
         endpoint: url,
         region: 'eu-west-1',

@@ -14,10 +14,12 @@
  * limitations under the License.
  */
 
-import { writeFileSync } from 'fs';
+import { renameSync, writeFileSync } from 'fs';
 import { parseArgs } from 'util';
 import { stringify } from 'yaml';
+import { sandboxAppConfigYaml } from './appConfig';
 import { generateScenario } from './generate';
+import { loadWorld } from './scenario/load';
 import { ScenarioError } from './scenario/read';
 import { startSandbox } from './server/sandbox';
 
@@ -25,15 +27,24 @@ const USAGE = `Usage:
   ecs-sandbox serve --scenario <file> [--port 4566] [--host 127.0.0.1]
                     [--latency-ms <ms>] [--jitter-ms <ms>]
                     [--throttle-rate <per second> --throttle-burst <n>]
+                    [--app-config <file>]
+  ecs-sandbox app-config --scenario <file> [--url http://127.0.0.1:4566] [--out <file>]
   ecs-sandbox generate --services <n> --accounts <n> --regions <n> --images <n>
                        [--seed <seed>] [--out <file>]
 
-serve     Serves the ECS, ECR and resource tagging APIs and the scenario's registries on one port.
-generate  Writes a large scenario for benchmarks: YAML to stdout, or to --out (JSON if the
-          name ends in .json, which loads much faster).
+serve       Serves the ECS, ECR and resource tagging APIs and the scenario's registries on one
+            port. --app-config writes the Backstage configuration for it once it listens.
+app-config  Writes the Backstage configuration (aws.accounts, ecsDeployReadiness endpoints and
+            registry credentials) for a sandbox serving the scenario at --url: YAML to stdout,
+            or to --out. Load it after app-config.yaml: --config app-config.yaml --config <it>.
+generate    Writes a large scenario for benchmarks: YAML to stdout, or to --out (JSON if the
+            name ends in .json, which loads much faster).
 `;
 
 class UsageError extends Error {}
+
+/** A failure the message explains in full (no usage, no stack). */
+class CommandError extends Error {}
 
 function int(
   value: string | undefined,
@@ -69,6 +80,7 @@ async function serve(args: string[]) {
       'jitter-ms': { type: 'string' },
       'throttle-rate': { type: 'string' },
       'throttle-burst': { type: 'string' },
+      'app-config': { type: 'string' },
     },
   });
   if (!values.scenario) throw new UsageError('--scenario is required');
@@ -98,17 +110,38 @@ async function serve(args: string[]) {
     `  AWS endpoint (ECS, ECR, tagging): ${url}`,
     ...[...world.accounts.values()].map(
       a =>
-        `  account ${a.id}${a.name ? ` (${a.name})` : ''}: access key ${
-          a.accessKeyId ?? '(any)'
+        `  account ${a.id}${a.name ? ` (${a.name})` : ''}: ${
+          a.accessKeyId
+            ? `access key ${a.accessKeyId}`
+            : 'no access key (STS AssumeRole only)'
         }${a.denyAccess ? ', denies access' : ''}; ECR registry ${url}/ecr/${
           a.id
         }/<region>`,
     ),
-    ...[...world.registries.keys()].map(
-      h => `  registry ${h}: ${url}/registries/${h}`,
+    ...[...world.registries.values()].map(
+      r =>
+        `  registry ${r.host}: ${url}/registries/${r.host}${
+          r.users.size ? `; users ${[...r.users.keys()].join(', ')}` : ''
+        }`,
     ),
-    'Press Ctrl+C to stop.',
   ];
+  if (values['app-config']) {
+    try {
+      writeAtomically(
+        values['app-config'],
+        sandboxAppConfigYaml(world, url, { scenario: values.scenario }),
+      );
+    } catch (e) {
+      await sandbox.stop();
+      throw new CommandError(
+        `cannot write --app-config ${values['app-config']}: ${
+          (e as Error).message
+        }`,
+      );
+    }
+    lines.push(`  Backstage app-config: ${values['app-config']}`);
+  }
+  lines.push('Press Ctrl+C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);
   await new Promise<void>(resolve => {
     const stop = () => {
@@ -119,6 +152,42 @@ async function serve(args: string[]) {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/**
+ * Writes a file that readers never see half-written (a script may wait for it to appear): a
+ * temporary file beside it, renamed over it. Owner-only, as it holds the scenario's passwords.
+ */
+function writeAtomically(path: string, text: string) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text, { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+function appConfig(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      scenario: { type: 'string' },
+      url: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (!values.scenario) throw new UsageError('--scenario is required');
+  const url = values.url ?? 'http://127.0.0.1:4566';
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+    throw new UsageError(`--url must be an http(s) URL, got '${url}'`);
+  const text = sandboxAppConfigYaml(loadWorld(values.scenario), parsed.origin, {
+    scenario: values.scenario,
+  });
+  if (values.out) writeAtomically(values.out, text);
+  else process.stdout.write(text);
 }
 
 function generate(args: string[]) {
@@ -165,6 +234,7 @@ export async function main(
   const [command, ...args] = argv;
   try {
     if (command === 'serve') await serve(args);
+    else if (command === 'app-config') appConfig(args);
     else if (command === 'generate') generate(args);
     else if (
       !command ||
@@ -177,6 +247,7 @@ export async function main(
   } catch (e) {
     const known =
       e instanceof UsageError ||
+      e instanceof CommandError ||
       e instanceof ScenarioError ||
       (e as any)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     process.stderr.write(

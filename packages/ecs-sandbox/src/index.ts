@@ -34,4 +34,10 @@ export type * from './scenario/types';
 export type * from './scenario/model';
 export { generateScenario } from './generate';
 export type { GenerateOptions } from './generate';
+export { sandboxAppConfig, sandboxAppConfigYaml } from './appConfig';
+export type {
+  SandboxAccountAccess,
+  SandboxAppConfig,
+  SandboxAwsAccountConfig,
+} from './appConfig';
 export { main } from './cli';
