@@ -18,9 +18,9 @@
  * Two backend replicas on one PostgreSQL database share the work: each (account, region) shard
  * is a global scheduled task that every replica schedules, locked by Backstage's scheduler in
  * the database, so any replica can take any shard and none is audited twice at once. Which
- * replica claims a due shard is the scheduler's race (the first poll after it falls due); in
- * these runs the replica started first claimed nearly every run while both were up, so the test
- * checks the lock across replicas and the hand-over, not an even split. Real scheduler
+ * replica claims a due shard is the scheduler's race: the first poll after it falls due (each
+ * replica polls every 5 s, in the phase it started with), so replicas that start apart share the
+ * shards; when one stops, the other takes them all. Real scheduler
  * (`schedulerServiceFactory`), real PostgreSQL (the one `./scripts/test` starts), the sandbox
  * with a generated scenario of six shards.
  */
@@ -39,7 +39,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { generateScenario, type Sandbox, startSandbox } from 'ecs-sandbox';
-import type { Knex } from 'knex';
+import createKnex, { type Knex } from 'knex';
 import { AuditRunner } from './audit';
 import { AwsClients } from './aws';
 import { readReadinessConfig } from './config';
@@ -162,19 +162,28 @@ describeIfSupported('two backend replicas on one PostgreSQL', () => {
     }).link();
 
     const lines: string[] = [];
-    const replica = (name: string) =>
-      startTestBackend({
+    // Each replica with its own connection pool to the one database, as real replicas have.
+    const pools: Knex[] = [];
+    const replica = (name: string) => {
+      const pool = createKnex(knex.client.config);
+      pools.push(pool);
+      return startTestBackend({
         features: [
           ecsDeployReadinessPlugin,
           schedulerServiceFactory,
           recordingLogger(name, lines),
-          mockServices.database.factory({ knex }),
+          mockServices.database.factory({ knex: pool }),
           catalogServiceMock.factory({ entities }),
           mockServices.rootConfig.factory({ data }),
         ],
       });
+    };
     const started = Date.now();
-    const backends = [await replica('A'), await replica('B')];
+    // Replicas never start at the same instant; the scheduler's pollers (every 5 s) keep the
+    // phase they start with, and a due shard goes to the first poll after it falls due.
+    const first = await replica('A');
+    await new Promise(r => setTimeout(r, 2_500));
+    const backends = [first, await replica('B')];
     const stoppedBackends = new Set<number>();
     const stop = async (i: number) => {
       if (stoppedBackends.has(i)) return;
@@ -209,8 +218,9 @@ describeIfSupported('two backend replicas on one PostgreSQL', () => {
         )
         .filter((shard): shard is string => Boolean(shard));
     try {
-      // Both replicas up: every shard audited, several rounds.
-      await waitFor(async () => (await shardRuns()).length >= 18);
+      // Both replicas up: every shard audited, several rounds, some by each replica.
+      await waitFor(async () => (await shardRuns()).length >= 24);
+      const shared = { A: runsBy('A').length, B: runsBy('B').length };
       // One replica goes away: the other takes every shard on the next rounds.
       await stop(0);
       const handover = runsBy('B').length;
@@ -238,6 +248,8 @@ describeIfSupported('two backend replicas on one PostgreSQL', () => {
           Math.floor(elapsedSeconds / 6) + 1,
         );
       }
+      expect(shared.A).toBeGreaterThan(0);
+      expect(shared.B).toBeGreaterThan(0);
       // Every run was one replica's, and B took all six shards once A was gone.
       expect(runsBy('A').length + runsBy('B').length).toBe(runs.length);
       expect(new Set(runsBy('B').slice(handover)).size).toBe(6);
@@ -248,6 +260,7 @@ describeIfSupported('two backend replicas on one PostgreSQL', () => {
     } finally {
       await stop(0);
       await stop(1);
+      for (const pool of pools) await pool.destroy();
     }
   });
 });
