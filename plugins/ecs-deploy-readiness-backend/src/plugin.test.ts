@@ -83,7 +83,7 @@ async function start(entities: object[] = [broken]) {
           SchedulerServiceTaskScheduleDefinition,
     );
   const task = tasks().find(t => t.id === 'ecs-deploy-readiness-link')!;
-  return { server, task, tasks };
+  return { server, task, tasks, scheduler };
 }
 
 const signal = () => new AbortController().signal as any;
@@ -101,8 +101,12 @@ describe('ecsDeployReadinessPlugin', () => {
   });
 
   it('links the catalog globally on the image audit schedule, the first within seconds', async () => {
-    const { task, tasks } = await start();
+    const { task, tasks, scheduler } = await start();
 
+    // Started at once: the scheduler keeps a task's next run across restarts.
+    expect(scheduler.triggerTask).toHaveBeenCalledWith(
+      'ecs-deploy-readiness-link',
+    );
     expect(task).toMatchObject({
       id: 'ecs-deploy-readiness-link',
       scope: 'global',
@@ -118,7 +122,7 @@ describe('ecsDeployReadinessPlugin', () => {
   });
 
   it('schedules a global audit and history task per account and region the links name', async () => {
-    const { task, tasks } = await start([linked, broken]);
+    const { task, tasks, scheduler } = await start([linked, broken]);
 
     await task.fn(signal());
 
@@ -142,6 +146,13 @@ describe('ecsDeployReadinessPlugin', () => {
     });
     // The second shard starts a little later, so replicas share the shards.
     expect(shardTasks[2].initialDelay).toEqual({ milliseconds: 7300 });
+
+    // Never audited: both shards start now, whatever next run the scheduler kept.
+    expect(scheduler.triggerTask.mock.calls.map(c => c[0])).toEqual([
+      'ecs-deploy-readiness-link',
+      'ecs-deploy-readiness-images:123456789012:eu-west-1',
+      'ecs-deploy-readiness-images:123456789012:us-east-1',
+    ]);
 
     // Linking again schedules nothing twice.
     await task.fn(signal());

@@ -86,10 +86,20 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
           fn: async signal => {
             const { shards } = await runner.link({ signal });
             await shardTasks.ensure(shards);
+            await shardTasks.triggerOverdue(shards, store);
           },
         });
         // Every replica schedules the shards that any replica's link found.
         await shardTasks.ensure(await store.listShards());
+        // The scheduler keeps each task's next run across restarts: link (and so audit what is
+        // overdue) within seconds of start-up, whatever the last process left.
+        try {
+          await scheduler.triggerTask(LINK_TASK_ID);
+        } catch (error) {
+          if ((error as Error)?.name !== 'ConflictError') {
+            logger.warn(`Could not start the catalog link: ${error}`);
+          }
+        }
         await scheduler.scheduleTask({
           id: 'ecs-deploy-readiness-shards',
           frequency: { minutes: 1 },

@@ -389,9 +389,16 @@ export class AuditRunner implements AuditRunnerService {
     }
     signal?.throwIfAborted();
 
-    // Service reports and pull errors.
+    // Service reports and pull errors. A registry that could not be reached now (a timeout, a
+    // network fault, throttling) says nothing new of an image: a service whose task definition
+    // is the one its last report checked keeps that report, marked stale with the fault.
     const now = this.clock();
     const pullErrors: PullErrorInput[] = [];
+    const previous = new Map(
+      (await store.getServiceReports(snapshots.map(s => s.serviceArn))).map(
+        r => [r.serviceArn, r],
+      ),
+    );
     for (const snapshot of snapshots) {
       const plan = plans.get(snapshot.serviceArn);
       const report: ServiceReportInput = serviceReportFrom(
@@ -399,6 +406,24 @@ export class AuditRunner implements AuditRunnerService {
         plan && inspections.get(plan.key),
         plan,
       );
+      const last = previous.get(snapshot.serviceArn);
+      const faults = registryFaults(
+        report,
+        snapshot.accountId,
+        snapshot.region,
+      );
+      if (
+        faults.length > 0 &&
+        last &&
+        last.details.taskDefinitionArn === report.details.taskDefinitionArn
+      ) {
+        summary.markedStale += await store.markStale({
+          serviceArns: [snapshot.serviceArn],
+          errors: faults,
+        });
+        pullErrors.push(...pullErrorsOf(snapshot, now, last.findings));
+        continue;
+      }
       const written = await store.upsertServiceReport(report, {
         auditRunId: runId,
       });
@@ -591,6 +616,54 @@ export function toAuditError(error: AwsError): AuditError {
     ...(error.api && { api: error.api }),
     ...(error.permission && { permission: error.permission }),
   };
+}
+
+// The engine's error kinds that say the registry could not answer now, not what the image is.
+const TRANSIENT_REGISTRY_ERRORS = new Set([
+  'timeout',
+  'network',
+  'throttled',
+  'rate-limited',
+]);
+
+/** The registry faults of a report: its `unverifiable` findings that are only transient. */
+function registryFaults(
+  report: ServiceReportInput,
+  accountId: string,
+  region: string,
+): AuditError[] {
+  const byFault = new Map<string, AuditError>();
+  for (const fault of report.findings.flatMap(f => {
+    if (f.id !== 'unverifiable') return [];
+    const evidence = f.evidence as Record<string, unknown>;
+    const kind = evidence.errorKind;
+    const transient =
+      evidence.stage === 'deadline' ||
+      (typeof kind === 'string' && TRANSIENT_REGISTRY_ERRORS.has(kind));
+    if (!transient) return [];
+    const host =
+      typeof evidence.registry === 'string' ? evidence.registry : undefined;
+    return [
+      {
+        code:
+          evidence.stage === 'deadline'
+            ? 'InspectionDeadline'
+            : `Registry${String(kind)
+                .split('-')
+                .map(w => w[0].toUpperCase() + w.slice(1))
+                .join('')}`,
+        message: f.title,
+        accountId,
+        region,
+        ...(host && { api: `registry:${host}` }),
+      },
+    ];
+  })) {
+    // One per fault and host: the first message says it.
+    const key = `${fault.code} ${fault.api}`;
+    if (!byFault.has(key)) byFault.set(key, fault);
+  }
+  return [...byFault.values()];
 }
 
 function uniqueErrors(errors: AuditError[]): AuditError[] {

@@ -51,6 +51,11 @@ export interface ShardTasksOptions {
   concurrency?: number;
 }
 
+/** What {@link ShardTasks.triggerOverdue} needs: when each shard was last audited. */
+export interface ShardAuditTimes {
+  lastShardAudits(): Promise<Map<string, string>>;
+}
+
 /** At most `size` runs at once; the others wait for a slot, or for their abort. */
 class Slots {
   private active = 0;
@@ -140,6 +145,40 @@ export class ShardTasks {
       } catch (error) {
         this.scheduled.delete(key);
         logger.warn(`Could not schedule the tasks of ${key}: ${error}`);
+      }
+    }
+  }
+
+  /**
+   * Starts now the audit of every shard not audited within its schedule's frequency (or ever).
+   * A task's next run is kept in the database across restarts, so without this a backend that
+   * restarts (or a shard that a link just found) could wait up to a whole period.
+   */
+  async triggerOverdue(shards: ShardKey[], times: ShardAuditTimes) {
+    const { scheduler, schedules, logger } = this.options;
+    const frequency = schedules.images.frequency;
+    const period =
+      frequency && typeof frequency === 'object' && !('cron' in frequency)
+        ? durationToMilliseconds(frequency as HumanDuration)
+        : undefined;
+    const last = await times.lastShardAudits();
+    for (const shard of shards) {
+      const at = last.get(`${shard.accountId}/${shard.region}`);
+      if (
+        at &&
+        (period === undefined || Date.now() - Date.parse(at) < period)
+      ) {
+        continue;
+      }
+      try {
+        await scheduler.triggerTask(imagesTaskId(shard));
+      } catch (error) {
+        // Running already (ConflictError) is as good as triggered.
+        if ((error as Error)?.name !== 'ConflictError') {
+          logger.warn(
+            `Could not start the audit of ${shard.accountId}/${shard.region}: ${error}`,
+          );
+        }
       }
     }
   }

@@ -14,6 +14,7 @@
  * limitations under the License.
  */
 
+import { heldSecrets } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-node';
 import type { AuditError } from '../store/ReadinessStore';
 
 /**
@@ -65,7 +66,10 @@ const ACCESS_DENIED_CODES = new Set([
  * what to fix.
  */
 export function redactAwsText(text: string): string {
-  return text
+  // The engine's redactor first: every credential the process holds (registry passwords and
+  // tokens), and credential-shaped values (`Authorization: Basic …`, `Bearer …`, `user:pass@`).
+  return heldSecrets
+    .redact(text)
     .replace(/\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{12,}\b/g, '[redacted]')
     .replace(
       /((?:X-Amz-Security-Token|X-Amz-Signature|Signature|Credential|SessionToken|aws_session_token|secretAccessKey)\s*[=:]\s*)[^\s&,;"']+/gi,

@@ -910,6 +910,29 @@ for (const databaseId of DATABASE_IDS) {
         shard: '123456789012/eu-west-1',
         status: 'running',
       });
+      // Only finished runs that did not fail count as the shard's last audit.
+      expect(await store.lastShardAudits()).toEqual(new Map());
+      const result = {
+        status: 'succeeded' as const,
+        servicesAudited: 1,
+        entitiesAudited: 1,
+        callsByApi: {},
+        cacheHits: 0,
+        cacheMisses: 0,
+        errorsByAccount: {},
+      };
+      tick();
+      await store.finishAuditRun(id, result);
+      tick();
+      const failed = await store.startAuditRun({
+        trigger: 'schedule',
+        shard: { accountId: '123456789012', region: 'eu-west-1' },
+      });
+      tick();
+      await store.finishAuditRun(failed, { ...result, status: 'failed' });
+      expect(await store.lastShardAudits()).toEqual(
+        new Map([['123456789012/eu-west-1', '2026-06-01T10:01:00.000Z']]),
+      );
     });
   });
 }

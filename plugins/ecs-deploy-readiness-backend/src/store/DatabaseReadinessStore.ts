@@ -627,6 +627,17 @@ export class DatabaseReadinessStore implements ReadinessStore {
     });
   }
 
+  async lastShardAudits(): Promise<Map<string, string>> {
+    const rows = (await this.db('audit_runs')
+      .whereNotNull('shard')
+      .whereNotNull('finished_at')
+      .whereNot('status', 'failed')
+      .groupBy('shard')
+      .select('shard')
+      .max({ last: 'finished_at' })) as { shard: string; last: string }[];
+    return new Map(rows.map(r => [r.shard, r.last]));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Links
 

@@ -370,6 +370,8 @@ export interface ReadinessStore {
   finishAuditRun(id: number, result: AuditRunResult): Promise<void>;
   /** Audit runs, newest first. */
   listAuditRuns(options?: { limit?: number }): Promise<AuditRun[]>;
+  /** When each shard's last audit that did not fail finished, by `<account>/<region>`. */
+  lastShardAudits(): Promise<Map<string, string>>;
 
   /**
    * Replaces the link set with the result of a catalog link. The missing reasons of links that

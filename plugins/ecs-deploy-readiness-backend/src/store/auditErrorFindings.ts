@@ -32,11 +32,15 @@ export function auditErrorFindings(errors: AuditError[]): Finding[] {
   return [...distinct.values()].map(e => ({
     id: 'audit-error',
     severity: 'risk',
-    title: `The last audit could not read it from AWS: ${e.code}${
-      e.api ? ` on ${e.api}` : ''
-    }${e.accountId ? ` in account ${e.accountId}` : ''}${
-      e.region ? ` (${e.region})` : ''
-    }`,
+    title: e.api?.startsWith('registry:')
+      ? `The last audit could not reach the registry ${e.api.slice(
+          'registry:'.length,
+        )}: ${e.code}`
+      : `The last audit could not read it from AWS: ${e.code}${
+          e.api ? ` on ${e.api}` : ''
+        }${e.accountId ? ` in account ${e.accountId}` : ''}${
+          e.region ? ` (${e.region})` : ''
+        }`,
     evidence: JSON.parse(
       JSON.stringify({
         code: e.code,

@@ -1187,9 +1187,9 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
   {
     keys: ['audit-error'],
     title:
-      'The last audit could not read the service from AWS[[ in account <account-id>]][[ (<region>)]]',
+      'The last audit could not read the service[[ in account <account-id>]][[ (<region>)]] or reach its registry',
     explanation:
-      'The backend audit asked AWS for the service and its tasks, and the call failed: AWS denied it, the account has no usable credentials, the API throttled the audit past its retries, or the endpoint did not answer. Nothing was deleted: the findings shown are those of the last audit that could read the service, and the report is marked stale until an audit succeeds again. The evidence names the error code and the API that failed.',
+      'The backend audit asked AWS for the service and its tasks, or a registry for its images, and the call failed: AWS denied it, the account has no usable credentials, the API throttled the audit past its retries, or the endpoint or registry did not answer in time. Nothing was deleted: the findings shown are those of the last audit that could read the service, and the report is marked stale until an audit succeeds again. The evidence names the error code and the API or registry that failed.',
     steps: [
       {
         text: 'When AWS denied the call (AccessDeniedException, UnauthorizedOperation), allow the action[[ <permission>]] to the identity the plugin uses in the account[[ <account-id>]]:',
@@ -1213,6 +1213,12 @@ export const FIX_CATALOGUE_ENTRIES: readonly FixCatalogueEntry[] = [
       },
       {
         text: 'When the API throttled the audit (ThrottlingException), other tools share the account and Region quota: spread the audit schedule (ecsDeployReadiness.schedules.images) or ask for a higher quota. The next audit retries on its own.',
+      },
+      {
+        text: 'When a registry timed out or could not be reached (RegistryTimeout, RegistryNetwork), check that the backend can reach it (proxy, firewall, DNS) and that the registry is up; the next audit asks again.',
+        command:
+          'curl -sS -o /dev/null -w "%{http_code}\\n" https://<registry>/v2/',
+        language: 'shell',
       },
     ],
     docs: [DOCS.ecsIamActions, DOCS.ecsRequestThrottling],
