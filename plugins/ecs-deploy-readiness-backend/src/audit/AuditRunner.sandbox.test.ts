@@ -141,6 +141,18 @@ describe('AuditRunner against the demo scenario', () => {
     const billing = await entity('billing-api');
     expect(billing).toMatchObject({ status: 'unknown', stale: true });
     expect(billing.staleCodes).toContain('AccessDeniedException');
+    expect(billing.entityFindings).toEqual(['audit-error']);
+
+    // The status history: one first entry per entity, for the trends.
+    for (const name of DEMO_SERVICES) {
+      const history = await store.listStatusHistory({
+        subjectKind: 'entity',
+        subject: `component:default/${name}`,
+      });
+      expect(history.map(h => [h.fromStatus, h.toStatus])).toEqual([
+        [undefined, statuses[name].replace(' (stale)', '')],
+      ]);
+    }
     expect(summary.errorsByAccount['333333333333']?.[0]?.code).toBe(
       'AccessDeniedException',
     );
