@@ -92,6 +92,17 @@ export interface Config {
               token: string;
             };
       };
+      /**
+       * How long one registry request may take, e.g. `{ seconds: 10 }` (the default) or `PT10S`.
+       * A host that times out 3 times in one audit is not asked again in that audit.
+       */
+      requestTimeout?: HumanDuration | string;
+      /**
+       * How long the inspection of one task definition may take in all, e.g. `{ minutes: 2 }`
+       * (the default). What is unfinished then is unverifiable, and the service keeps its last
+       * report, marked stale.
+       */
+      inspectionDeadline?: HumanDuration | string;
     };
   };
 }

@@ -84,6 +84,30 @@ describe('readReadinessConfig', () => {
     });
   });
 
+  it('reads the registry request timeout and the inspection deadline as milliseconds', () => {
+    const { registries } = readReadinessConfig(
+      new ConfigReader({
+        ecsDeployReadiness: {
+          registries: {
+            requestTimeout: { seconds: 4 },
+            inspectionDeadline: 'PT1M30S',
+          },
+        },
+      }),
+    );
+    expect(registries).toMatchObject({
+      requestTimeoutMs: 4000,
+      inspectionDeadlineMs: 90_000,
+    });
+    expect(() =>
+      readReadinessConfig(
+        new ConfigReader({
+          ecsDeployReadiness: { registries: { requestTimeout: 'PT0S' } },
+        }),
+      ),
+    ).toThrow(/registries.requestTimeout: must be a positive duration/);
+  });
+
   it('refuses incomplete credentials without repeating their values', () => {
     expect(() =>
       readReadinessConfig(

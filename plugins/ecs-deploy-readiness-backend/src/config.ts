@@ -24,7 +24,11 @@ import {
   readDurationFromConfig,
 } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import type { HumanDuration, JsonObject } from '@backstage/types';
+import {
+  durationToMilliseconds,
+  type HumanDuration,
+  type JsonObject,
+} from '@backstage/types';
 import type { RegistryCredentials } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-node';
 
 /** The plugin's configuration, with every default applied. */
@@ -59,6 +63,10 @@ export interface ReadinessConfig {
     insecureRegistries: string[];
     /** Credentials by registry host. Secret: never logged. */
     credentials: Record<string, RegistryCredentials>;
+    /** One registry request's limit, in milliseconds (the engine's default when absent). */
+    requestTimeoutMs?: number;
+    /** One task definition's inspection limit, in milliseconds (the engine's default when absent). */
+    inspectionDeadlineMs?: number;
   };
 }
 
@@ -113,8 +121,30 @@ export function readReadinessConfig(config: Config): ReadinessConfig {
       credentials: readCredentials(
         registries?.getOptionalConfig('credentials'),
       ),
+      ...readMilliseconds(registries, 'requestTimeout', 'requestTimeoutMs'),
+      ...readMilliseconds(
+        registries,
+        'inspectionDeadline',
+        'inspectionDeadlineMs',
+      ),
     },
   };
+}
+
+/** An optional positive duration, in milliseconds, under `as`. */
+function readMilliseconds<K extends string>(
+  config: Config | undefined,
+  key: string,
+  as: K,
+): Partial<Record<K, number>> {
+  if (!config?.has(key)) return {};
+  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  if (!(ms > 0)) {
+    throw new InputError(
+      `Invalid config at ecsDeployReadiness.registries.${key}: must be a positive duration`,
+    );
+  }
+  return { [as]: ms } as Partial<Record<K, number>>;
 }
 
 /** A schedule from config; `frequency`, `timeout` and `initialDelay` default to the default's. */

@@ -64,6 +64,7 @@ export interface AuditDepsOptions {
     credentials?: JsonObject;
     allowedPrivateRegistries?: string[];
     insecureRegistries?: string[];
+    requestTimeout?: JsonObject | string;
   };
   /**
    * Attempts per AWS call, retries included. Only the `AwsClients` constructor takes it:
@@ -101,6 +102,7 @@ export async function auditDeps(options: AuditDepsOptions) {
         ],
         insecureRegistries: [host, ...(extra.insecureRegistries ?? [])],
         ...(extra.credentials && { credentials: extra.credentials }),
+        ...(extra.requestTimeout && { requestTimeout: extra.requestTimeout }),
       },
     },
   });

@@ -362,9 +362,11 @@ export class AuditRunner implements AuditRunnerService {
       if (plan) distinct.set(plan.key, plan);
     }
     const provider = this.createProvider();
+    const { inspectionDeadlineMs } = this.options.config.registries;
     const inspector = ImageInspector.create({
       registryClientProvider: provider,
       documentCache,
+      ...(inspectionDeadlineMs && { inspectionDeadlineMs }),
     });
     const inspections = new Map<string, TaskDefinitionInspection>();
     try {
@@ -552,6 +554,9 @@ export class AuditRunner implements AuditRunnerService {
     const credentials = registries.credentials;
     const ecrEndpoint = registries.ecrDistributionEndpoint;
     return new DefaultRegistryClientProvider({
+      ...(registries.requestTimeoutMs && {
+        timeouts: { requestMs: registries.requestTimeoutMs },
+      }),
       allowedPrivateRegistries: registries.allowedPrivateRegistries,
       insecureRegistries: registries.insecureRegistries,
       registryEndpoints: registries.endpoints,
