@@ -28,6 +28,10 @@ export interface Config {
        */
       endpoint?: string;
       /**
+       * Attempts per AWS call, retries included, with the SDK's adaptive retry mode. Default 5.
+       */
+      maxAttempts?: number;
+      /**
        * Regions searched for the services of `aws.amazon.com/amazon-ecs-service-tags` queries,
        * in every account under `aws.accounts` and every account the catalog's ARNs name.
        * Default: the regions of the service ARNs the catalog names, and no others.

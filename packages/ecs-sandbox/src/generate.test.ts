@@ -101,6 +101,57 @@ describe('generateScenario', () => {
     expect(moved).toBeDefined();
   });
 
+  it('gives every service the desired count asked for, and changes nothing else', () => {
+    const options = {
+      services: 400,
+      accounts: 2,
+      regions: 2,
+      images: 20,
+      seed: 5,
+    };
+    const drawn = generateScenario(options);
+    const fixed = generateScenario({ ...options, tasksPerService: 3 });
+    const services = (d: typeof drawn) =>
+      d.clusters!.flatMap(c => c.services ?? []);
+    expect(new Set(services(drawn).map(s => s.desiredCount)).size).toBe(3);
+    expect(services(fixed).map(s => s.desiredCount)).toEqual(
+      services(fixed).map(() => 3),
+    );
+    // Only the counts differ: the same stories, images and task definitions for the seed.
+    const withoutCounts = (d: typeof drawn) =>
+      stringify({
+        ...d,
+        clusters: d.clusters!.map(c => ({
+          ...c,
+          services: (c.services ?? []).map(s => ({
+            ...s,
+            desiredCount: 0,
+            deployments: s.deployments!.map(dep => ({
+              ...dep,
+              runningCount: dep.runningCount ? 1 : 0,
+            })),
+          })),
+        })),
+      });
+    expect(withoutCounts(fixed)).toBe(withoutCounts(drawn));
+
+    const world = buildWorld(fixed, NOW);
+    const tasks = [...world.ecs.values()].flatMap(r => [...r.tasks.values()]);
+    const running = tasks.filter(t => t.lastStatus === 'RUNNING');
+    const runningByService = new Map<string, number>();
+    for (const t of running)
+      runningByService.set(
+        t.service!.name,
+        (runningByService.get(t.service!.name) ?? 0) + 1,
+      );
+    expect(new Set(runningByService.values())).toEqual(new Set([3]));
+    // Most services are healthy, so most run their three tasks.
+    expect(runningByService.size).toBeGreaterThan(services(fixed).length * 0.6);
+    expect(() => generateScenario({ ...options, tasksPerService: 0 })).toThrow(
+      'tasksPerService must be a whole number ≥ 1',
+    );
+  });
+
   it('stays fast for thousands of services', () => {
     const started = Date.now();
     const world = buildWorld(

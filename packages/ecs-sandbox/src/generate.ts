@@ -38,6 +38,12 @@ export interface GenerateOptions {
   images: number;
   /** Same seed, same scenario. */
   seed?: number | string;
+  /**
+   * The desired count of every service (default: 1 to 3, drawn from the seed). Healthy services
+   * run that many tasks; a service whose rollout failed runs none and shows its stopped tasks.
+   * The rest of the scenario is the same for a seed whatever this is.
+   */
+  tasksPerService?: number;
 }
 
 const REGIONS = [
@@ -196,6 +202,7 @@ export function generateScenario(options: GenerateOptions): ScenarioDocument {
     ['accounts', accounts, 1],
     ['regions', regions, 1],
     ['images', images, 1],
+    ['tasksPerService', options.tasksPerService ?? 1, 1],
   ] as const) {
     if (!Number.isInteger(value) || value < min)
       throw new Error(`${name} must be a whole number ≥ ${min}`);
@@ -367,7 +374,9 @@ export function generateScenario(options: GenerateOptions): ScenarioDocument {
       ],
     });
 
-    const desired = 1 + Math.floor(rand() * 3);
+    // Drawn even when fixed, so that the rest of the scenario stays the same for a seed.
+    const drawn = 1 + Math.floor(rand() * 3);
+    const desired = options.tasksPerService ?? drawn;
     const failing = Boolean(STOP_REASONS[story]) || story === 'attestation';
     const service: ScenarioService = {
       name,

@@ -24,7 +24,7 @@ import {
   type TaskDefinitionInspection,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-node';
 import type { AwsClients, AwsError } from '../aws';
-import type { ShardCollector, ShardResult } from '../collect';
+import type { ServiceSnapshot, ShardCollector, ShardResult } from '../collect';
 import type { ReadinessConfig } from '../config';
 import {
   AWS_ARN_ANNOTATION,
@@ -52,7 +52,7 @@ import {
   rollupEntity,
   serviceReportFrom,
 } from './report';
-import { forEachLimit } from '../lib/forEachLimit';
+import { createLimit, forEachLimit } from '../lib/forEachLimit';
 
 /** What an {@link AuditRunner} is built from. */
 export interface AuditRunnerOptions {
@@ -68,9 +68,23 @@ export interface AuditRunnerOptions {
   };
   /** Shards collected at once by {@link AuditRunner.run} (default 4). */
   shardConcurrency?: number;
-  /** Task definitions inspected at once (default 8; the engine bounds its requests itself). */
+  /** Services inspected at once per shard (default 16). */
   inspectionConcurrency?: number;
+  /**
+   * Registry requests (ECR API calls and HTTP) in flight at once for one audit, over all its
+   * shards (default 32): the engine's limit. With 20 ms a call, 8 (the engine's default) holds
+   * a 5,000-service audit to about 400 calls a second.
+   */
+  registryConcurrency?: number;
   clock?: () => Date;
+}
+
+/** One audit's engine and where its figures go. */
+interface Session {
+  summary: AuditRunSummary;
+  signal?: AbortSignal;
+  inspector: ImageInspector;
+  now: Date;
 }
 
 /** What a run did, for logs and tests. */
@@ -225,17 +239,12 @@ export class AuditRunner implements AuditRunnerService {
       { trigger: options.trigger ?? 'schedule' },
       async summary => {
         const { shards } = await this.linkCatalog(signal);
-        const results: ShardResult[] = [];
-        await forEachLimit(
-          shards,
-          this.options.shardConcurrency ?? 4,
-          async shard => {
-            const collected = await this.collectShard(shard, signal);
-            if (collected) results.push(collected);
-          },
+        // One engine session for the whole run: registries shared by shards are asked once.
+        await this.withSession(summary, signal, session =>
+          forEachLimit(shards, this.options.shardConcurrency ?? 4, shard =>
+            this.auditOneShard(session, shard),
+          ),
         );
-        signal?.throwIfAborted();
-        await this.audit(summary, results, signal);
       },
     );
   }
@@ -247,11 +256,10 @@ export class AuditRunner implements AuditRunnerService {
     const { signal } = options;
     return this.recorded(
       { trigger: options.trigger ?? 'schedule', shard },
-      async summary => {
-        const collected = await this.collectShard(shard, signal);
-        signal?.throwIfAborted();
-        await this.audit(summary, collected ? [collected] : [], signal);
-      },
+      summary =>
+        this.withSession(summary, signal, session =>
+          this.auditOneShard(session, shard),
+        ),
     );
   }
 
@@ -259,26 +267,247 @@ export class AuditRunner implements AuditRunnerService {
     results: ShardResult[],
     options: AuditOptions & { shard?: ShardKey } = {},
   ): Promise<AuditRunSummary> {
+    const { signal } = options;
     return this.recorded(
       {
         trigger: options.trigger ?? 'deployment',
         ...(options.shard && { shard: options.shard }),
       },
-      summary => this.audit(summary, results, options.signal),
+      summary =>
+        this.withSession(summary, signal, async session => {
+          const snapshots = results.flatMap(r => r.snapshots);
+          const pipeline = await this.pipeline(
+            session,
+            snapshots.map(s => s.serviceArn),
+          );
+          for (const snapshot of snapshots) pipeline.add(snapshot);
+          await this.finish(session, pipeline, results);
+        }),
     );
   }
 
-  /** The stored links of a shard, collected; undefined when none links there. */
-  private async collectShard(
-    shard: ShardKey,
-    signal?: AbortSignal,
-  ): Promise<ShardResult | undefined> {
+  /** Collects one shard's stored links and audits each service as soon as it is collected. */
+  private async auditOneShard(session: Session, shard: ShardKey) {
     const links = await this.options.store.listLinks({ shard });
-    if (links.length === 0) return undefined;
-    return this.collector.collect(
-      { ...shard, serviceArns: [...new Set(links.map(l => l.serviceArn))] },
-      { signal },
+    if (links.length === 0) return;
+    const serviceArns = [...new Set(links.map(l => l.serviceArn))];
+    const pipeline = await this.pipeline(session, serviceArns);
+    let result: ShardResult;
+    try {
+      result = await this.collector.collect(
+        { ...shard, serviceArns },
+        {
+          signal: session.signal,
+          onSnapshot: s => pipeline.add(s),
+          keepSnapshots: false,
+        },
+      );
+    } finally {
+      // Whatever happened, no inspection is left running.
+      await pipeline.settled();
+    }
+    session.signal?.throwIfAborted();
+    await this.finish(session, pipeline, [result]);
+  }
+
+  /** Runs `fn` with one engine (registry clients, inspector, document cache) for the audit. */
+  private async withSession(
+    summary: AuditRunSummary,
+    signal: AbortSignal | undefined,
+    fn: (session: Session) => Promise<void>,
+  ): Promise<void> {
+    const documentCache = this.options.store.documentCache();
+    const provider = this.createProvider();
+    const { inspectionDeadlineMs } = this.options.config.registries;
+    const inspector = ImageInspector.create({
+      registryClientProvider: provider,
+      documentCache,
+      concurrency: this.options.registryConcurrency ?? 32,
+      ...(inspectionDeadlineMs && { inspectionDeadlineMs }),
+    });
+    try {
+      await fn({ summary, signal, inspector, now: this.clock() });
+    } finally {
+      provider.close?.();
+      const stats = documentCache.stats();
+      summary.cacheHits += stats.hits;
+      summary.cacheMisses += stats.misses;
+    }
+  }
+
+  /**
+   * The per-service work of an audit, fed one snapshot at a time: plan, inspect (each distinct
+   * task definition once), build the report, and write reports 100 a transaction. At most
+   * `inspectionConcurrency` services are in progress; nothing of a service is kept once its
+   * report is written.
+   */
+  private async pipeline(session: Session, serviceArns: string[]) {
+    const { store } = this.options;
+    const { summary, signal, inspector, now } = session;
+    const previous = new Map(
+      (await store.getServiceReports(serviceArns)).map(r => [r.serviceArn, r]),
     );
+    const limit = createLimit(this.options.inspectionConcurrency ?? 16);
+    const inspections = new Map<
+      string,
+      { users: number; work: Promise<TaskDefinitionInspection> }
+    >();
+    const running: Promise<void>[] = [];
+    const pullErrors: PullErrorInput[] = [];
+    const kept: Array<{ serviceArn: string; errors: AuditError[] }> = [];
+    const audited: string[] = [];
+    let batch: ServiceReportInput[] = [];
+    let writing = Promise.resolve();
+    const flush = () => {
+      const items = batch.map(report => ({ report }));
+      batch = [];
+      if (items.length === 0) return writing;
+      writing = writing.then(async () => {
+        const results = await store.upsertServiceReports(items, {
+          auditRunId: summary.runId,
+        });
+        summary.servicesWritten += results.filter(r => r.written).length;
+      });
+      return writing;
+    };
+    const process = async (snapshot: ServiceSnapshot) => {
+      const plan = planFor(snapshot);
+      let inspection: TaskDefinitionInspection | undefined;
+      if (plan) {
+        // Services on the same task definition (and digests) share one inspection while it is
+        // in flight; afterwards the engine's memo and document cache answer a repeat cheaply,
+        // so no inspection outlives its services.
+        let shared = inspections.get(plan.key);
+        if (!shared) {
+          shared = {
+            users: 0,
+            work: inspector.inspectTaskDefinition(plan.definition, {
+              deployedDigestsByContainer: plan.deployedDigestsByContainer,
+              signal,
+            }),
+          };
+          inspections.set(plan.key, shared);
+        }
+        shared.users += 1;
+        try {
+          inspection = await shared.work;
+        } finally {
+          shared.users -= 1;
+          if (shared.users === 0) inspections.delete(plan.key);
+        }
+      }
+      signal?.throwIfAborted();
+      const report = serviceReportFrom(snapshot, inspection, plan);
+      audited.push(snapshot.serviceArn);
+      // A registry that could not be reached now (a timeout, a network fault, throttling) says
+      // nothing new of an image: a service whose task definition is the one its last report
+      // checked keeps that report, marked stale with the fault.
+      const last = previous.get(snapshot.serviceArn);
+      const faults = registryFaults(
+        report,
+        snapshot.accountId,
+        snapshot.region,
+      );
+      if (
+        faults.length > 0 &&
+        last &&
+        last.details.taskDefinitionArn === report.details.taskDefinitionArn
+      ) {
+        kept.push({ serviceArn: snapshot.serviceArn, errors: faults });
+        pullErrors.push(...pullErrorsOf(snapshot, now, last.findings));
+        return;
+      }
+      pullErrors.push(...pullErrorsOf(snapshot, now, report.findings));
+      batch.push(report);
+      if (batch.length >= 100) await flush();
+    };
+    return {
+      add(snapshot: ServiceSnapshot) {
+        const work = limit(() => process(snapshot));
+        // Failures surface in settled(); none is left unhandled meanwhile.
+        work.catch(() => {});
+        running.push(work);
+      },
+      /** Waits for every service added; rejects with the first failure. */
+      async settled() {
+        const outcomes = await Promise.allSettled(running);
+        await flush();
+        const failure = outcomes.find(
+          (o): o is PromiseRejectedResult => o.status === 'rejected',
+        );
+        if (failure) throw failure.reason;
+      },
+      pullErrors,
+      kept,
+      audited,
+    };
+  }
+
+  /**
+   * After the services of some shards were audited: the pull errors, the reports kept stale,
+   * the services ECS does not have, the faults that kept services from being collected, and the
+   * rollups of the entities that link to any of them.
+   */
+  private async finish(
+    session: Session,
+    pipeline: Awaited<ReturnType<AuditRunner['pipeline']>>,
+    results: ShardResult[],
+  ): Promise<void> {
+    const { store, logger } = this.options;
+    const { summary } = session;
+    await pipeline.settled();
+    session.signal?.throwIfAborted();
+    summary.servicesAudited += pipeline.audited.length;
+    summary.pullErrorsAdded += await store.addPullErrors(pipeline.pullErrors);
+    for (const { serviceArn, errors } of pipeline.kept) {
+      summary.markedStale += await store.markStale({
+        serviceArns: [serviceArn],
+        errors,
+      });
+    }
+
+    const touched = new Set(pipeline.audited);
+    const failed = new Map<string, AuditError[]>();
+    for (const result of results) {
+      for (const m of result.missing) touched.add(m.serviceArn);
+      await store.setMissingServices(
+        [
+          ...(result.collectedServiceArns ??
+            result.snapshots.map(s => s.serviceArn)),
+          ...result.missing.map(m => m.serviceArn),
+        ],
+        result.missing,
+      );
+      const errors = result.errors.map(toAuditError);
+      for (const arn of result.failedServiceArns) {
+        touched.add(arn);
+        failed.set(arn, errors);
+      }
+      if (errors.length > 0) {
+        (summary.errorsByAccount[result.accountId] ??= []).push(...errors);
+        logger.warn(
+          `Could not audit ${result.failedServiceArns.length} ECS services in ${
+            result.accountId
+          }/${result.region}: ${errors.map(e => e.code).join(', ')}`,
+        );
+      }
+      if (result.failedServiceArns.length > 0) {
+        summary.markedStale += await store.markStale({
+          serviceArns: result.failedServiceArns,
+          errors,
+        });
+      }
+    }
+
+    // The rollups of every entity that links to a service of this audit.
+    const entityRefs = [
+      ...new Set(
+        (await store.listLinks({ serviceArns: [...touched] })).map(
+          l => l.entityRef,
+        ),
+      ),
+    ];
+    await this.rollUp(entityRefs, failed, summary);
   }
 
   /** Runs `fn` inside a recorded audit run. */
@@ -339,150 +568,6 @@ export class AuditRunner implements AuditRunnerService {
   }
 
   /**
-   * Inspects and reports what was collected: service reports, pull errors, services ECS does not
-   * have, stale marks for what could not be collected, and the rollups of the entities that link
-   * to any of these services.
-   */
-  private async audit(
-    summary: AuditRunSummary,
-    results: ShardResult[],
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const { store, logger } = this.options;
-    const runId = summary.runId;
-    const documentCache = store.documentCache();
-
-    // Plan and inspect: each distinct task definition (with its deployed digests) once.
-    const snapshots = results.flatMap(r => r.snapshots);
-    const plans = new Map<string, PlannedInspection | undefined>(
-      snapshots.map(s => [s.serviceArn, planFor(s)]),
-    );
-    const distinct = new Map<string, PlannedInspection>();
-    for (const plan of plans.values()) {
-      if (plan) distinct.set(plan.key, plan);
-    }
-    const provider = this.createProvider();
-    const { inspectionDeadlineMs } = this.options.config.registries;
-    const inspector = ImageInspector.create({
-      registryClientProvider: provider,
-      documentCache,
-      ...(inspectionDeadlineMs && { inspectionDeadlineMs }),
-    });
-    const inspections = new Map<string, TaskDefinitionInspection>();
-    try {
-      await forEachLimit(
-        [...distinct.values()],
-        this.options.inspectionConcurrency ?? 8,
-        async plan => {
-          inspections.set(
-            plan.key,
-            await inspector.inspectTaskDefinition(plan.definition, {
-              deployedDigestsByContainer: plan.deployedDigestsByContainer,
-              signal,
-            }),
-          );
-        },
-      );
-    } finally {
-      provider.close?.();
-      const stats = documentCache.stats();
-      summary.cacheHits += stats.hits;
-      summary.cacheMisses += stats.misses;
-    }
-    signal?.throwIfAborted();
-
-    // Service reports and pull errors. A registry that could not be reached now (a timeout, a
-    // network fault, throttling) says nothing new of an image: a service whose task definition
-    // is the one its last report checked keeps that report, marked stale with the fault.
-    const now = this.clock();
-    const pullErrors: PullErrorInput[] = [];
-    const previous = new Map(
-      (await store.getServiceReports(snapshots.map(s => s.serviceArn))).map(
-        r => [r.serviceArn, r],
-      ),
-    );
-    for (const snapshot of snapshots) {
-      const plan = plans.get(snapshot.serviceArn);
-      const report: ServiceReportInput = serviceReportFrom(
-        snapshot,
-        plan && inspections.get(plan.key),
-        plan,
-      );
-      const last = previous.get(snapshot.serviceArn);
-      const faults = registryFaults(
-        report,
-        snapshot.accountId,
-        snapshot.region,
-      );
-      if (
-        faults.length > 0 &&
-        last &&
-        last.details.taskDefinitionArn === report.details.taskDefinitionArn
-      ) {
-        summary.markedStale += await store.markStale({
-          serviceArns: [snapshot.serviceArn],
-          errors: faults,
-        });
-        pullErrors.push(...pullErrorsOf(snapshot, now, last.findings));
-        continue;
-      }
-      const written = await store.upsertServiceReport(report, {
-        auditRunId: runId,
-      });
-      if (written.written) summary.servicesWritten += 1;
-      pullErrors.push(...pullErrorsOf(snapshot, now, report.findings));
-    }
-    summary.servicesAudited = snapshots.length;
-    summary.pullErrorsAdded = await store.addPullErrors(pullErrors);
-
-    // Services ECS does not have, and the faults that kept services from being collected.
-    const touched = new Set(snapshots.map(s => s.serviceArn));
-    for (const result of results) {
-      for (const m of result.missing) touched.add(m.serviceArn);
-      await store.setMissingServices(
-        [
-          ...result.snapshots.map(s => s.serviceArn),
-          ...result.missing.map(m => m.serviceArn),
-        ],
-        result.missing,
-      );
-      for (const arn of result.failedServiceArns) touched.add(arn);
-      if (result.errors.length > 0) {
-        const errors = result.errors.map(toAuditError);
-        (summary.errorsByAccount[result.accountId] ??= []).push(...errors);
-        logger.warn(
-          `Could not audit ${result.failedServiceArns.length} ECS services in ${
-            result.accountId
-          }/${result.region}: ${errors.map(e => e.code).join(', ')}`,
-        );
-      }
-    }
-    const failed = new Map<string, AuditError[]>();
-    for (const result of results) {
-      for (const arn of result.failedServiceArns) {
-        failed.set(arn, result.errors.map(toAuditError));
-      }
-    }
-    for (const result of results) {
-      if (result.failedServiceArns.length === 0) continue;
-      summary.markedStale += await store.markStale({
-        serviceArns: result.failedServiceArns,
-        errors: result.errors.map(toAuditError),
-      });
-    }
-
-    // The rollups of every entity that links to a service of this audit.
-    const entityRefs = [
-      ...new Set(
-        (await store.listLinks({ serviceArns: [...touched] })).map(
-          l => l.entityRef,
-        ),
-      ),
-    ];
-    await this.rollUp(entityRefs, failed, summary);
-  }
-
-  /**
    * Writes the rollups of these entities from the stored links and service reports; an entity
    * is stale while any of its services is (or could not be read now).
    */
@@ -513,6 +598,10 @@ export class AuditRunner implements AuditRunnerService {
         link,
       ]);
     }
+    const rollups: Array<{
+      report: ReturnType<typeof rollupEntity>;
+      staleErrors?: AuditError[];
+    }> = [];
     for (const [entityRef, entityLinks] of byEntity) {
       const present = entityLinks.filter(l => l.missingReason === undefined);
       const rollup = rollupEntity({
@@ -536,12 +625,15 @@ export class AuditRunner implements AuditRunnerService {
           );
         }),
       );
-      const written = await store.upsertEntityReport(rollup, {
-        auditRunId: summary.runId,
+      rollups.push({
+        report: rollup,
         ...(staleErrors.length > 0 && { staleErrors }),
       });
-      if (written.written) summary.entitiesWritten += 1;
     }
+    const written = await store.upsertEntityReports(rollups, {
+      auditRunId: summary.runId,
+    });
+    summary.entitiesWritten += written.filter(w => w.written).length;
     summary.entitiesAudited += byEntity.size;
   }
 

@@ -37,7 +37,10 @@ export interface AwsClientsOptions {
    * local stand-ins such as ecs-sandbox.
    */
   endpoint?: string;
-  /** Attempts per call, retries included (default 3, the SDK's). */
+  /**
+   * Attempts per call, retries included (default 5: a background audit can wait for a throttled
+   * API rather than lose the service's refresh; the SDK's default is 3).
+   */
   maxAttempts?: number;
 }
 
@@ -72,7 +75,8 @@ export class AwsClients {
   private readonly counts = new Map<string, number>();
 
   /**
-   * Reads the `aws` section (integration-aws-node) and `ecsDeployReadiness.aws.endpoint`.
+   * Reads the `aws` section (integration-aws-node), `ecsDeployReadiness.aws.endpoint` and
+   * `ecsDeployReadiness.aws.maxAttempts`.
    */
   static create(options: { config: Config; logger?: LoggerService }) {
     const { config, logger } = options;
@@ -80,6 +84,9 @@ export class AwsClients {
       credentialsManager: DefaultAwsCredentialsManager.fromConfig(config),
       logger,
       endpoint: config.getOptionalString('ecsDeployReadiness.aws.endpoint'),
+      maxAttempts: config.getOptionalNumber(
+        'ecsDeployReadiness.aws.maxAttempts',
+      ),
     });
   }
 
@@ -87,7 +94,12 @@ export class AwsClients {
     this.credentialsManager = options.credentialsManager;
     this.logger = options.logger;
     this.endpoint = options.endpoint;
-    this.maxAttempts = options.maxAttempts ?? 3;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
+      throw new Error(
+        `ecsDeployReadiness.aws.maxAttempts must be a whole number >= 1, got ${this.maxAttempts}`,
+      );
+    }
   }
 
   /** The ECS client of an account and region. */

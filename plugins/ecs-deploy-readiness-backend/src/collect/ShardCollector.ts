@@ -192,9 +192,18 @@ export class ShardCollector {
     this.concurrency = Math.max(1, options.concurrency ?? 4);
   }
 
+  /**
+   * Collects the shard. With `onSnapshot`, each service's snapshot is also handed over as soon
+   * as its task definitions are read, so the caller can inspect it while the others are read.
+   */
   async collect(
     shard: Shard,
-    options: { signal?: AbortSignal } = {},
+    options: {
+      signal?: AbortSignal;
+      onSnapshot?: (snapshot: ServiceSnapshot) => void;
+      /** False: snapshots go to `onSnapshot` only, not into the result (bounded memory). */
+      keepSnapshots?: boolean;
+    } = {},
   ): Promise<ShardResult> {
     const { accountId, region } = shard;
     const { signal } = options;
@@ -207,6 +216,7 @@ export class ShardCollector {
       errors: [],
       warnings: [],
       canceled: false,
+      ...(options.keepSnapshots === false && { collectedServiceArns: [] }),
     };
     const canceled = (): ShardResult => ({
       ...result,
@@ -273,18 +283,32 @@ export class ShardCollector {
       }
     }
 
+    // Task definitions, each once; a service's snapshot is ready once all of its are read.
     const definitions = new Map<string, JsonObject>();
     const unreadable = new Set<string>();
-    const arns = [
-      ...new Set(
-        collected.flatMap(c =>
-          (c.service.deployments ?? []).flatMap(d =>
-            d.taskDefinition ? [d.taskDefinition] : [],
-          ),
+    const pending = new Map<CollectedService, Set<string>>();
+    const waitingFor = new Map<string, CollectedService[]>();
+    const emit = (c: CollectedService) => {
+      const snapshot = this.snapshot(c, definitions, shard);
+      if (options.keepSnapshots !== false) result.snapshots.push(snapshot);
+      else result.collectedServiceArns?.push(snapshot.serviceArn);
+      options.onSnapshot?.(snapshot);
+    };
+    for (const c of collected) {
+      const tds = new Set(
+        (c.service.deployments ?? []).flatMap(d =>
+          d.taskDefinition ? [d.taskDefinition] : [],
         ),
-      ),
-    ];
-    await forEachLimit(arns, this.concurrency, async arn => {
+      );
+      pending.set(c, tds);
+      for (const arn of tds) {
+        waitingFor.set(arn, [...(waitingFor.get(arn) ?? []), c]);
+      }
+    }
+    for (const [c, tds] of pending) {
+      if (tds.size === 0) emit(c);
+    }
+    await forEachLimit([...waitingFor.keys()], this.concurrency, async arn => {
       if (signal?.aborted) return;
       try {
         definitions.set(arn, await this.taskDefinition(ctx, arn));
@@ -292,19 +316,25 @@ export class ShardCollector {
         if (signal?.aborted || isAbortError(error)) return;
         result.errors.push(describeAwsError(error, where));
         unreadable.add(arn);
+        return;
+      }
+      for (const c of waitingFor.get(arn) ?? []) {
+        const left = pending.get(c)!;
+        left.delete(arn);
+        const blocked = [...(c.service.deployments ?? [])].some(
+          d => d.taskDefinition && unreadable.has(d.taskDefinition),
+        );
+        if (left.size === 0 && !blocked) emit(c);
       }
     });
     if (signal?.aborted) return canceled();
 
-    for (const c of collected) {
-      const tds = (c.service.deployments ?? []).flatMap(d =>
-        d.taskDefinition ? [d.taskDefinition] : [],
+    for (const [c, tds] of pending) {
+      const blocked = (c.service.deployments ?? []).some(
+        d => d.taskDefinition && unreadable.has(d.taskDefinition),
       );
-      if (tds.some(arn => unreadable.has(arn))) {
+      if (blocked || tds.size > 0)
         result.failedServiceArns.push(c.requestedArn);
-      } else {
-        result.snapshots.push(this.snapshot(c, definitions, shard));
-      }
     }
     return result;
   }

@@ -168,6 +168,8 @@ export interface ShardResult {
   accountId: string;
   region: string;
   snapshots: ServiceSnapshot[];
+  /** With `keepSnapshots: false`: the services collected (their snapshots went to the caller). */
+  collectedServiceArns?: string[];
   /** Services ECS does not have (or ARNs that are not services of this shard), with the reason. */
   missing: { serviceArn: string; reason: string }[];
   /** Services that could not be collected because of `errors`; they keep their last reports. */

@@ -34,3 +34,25 @@ export async function forEachLimit<T>(
     Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker),
   );
 }
+
+/**
+ * A limit on calls in flight: `run(fn)` starts `fn` when fewer than `limit` runs are active, and
+ * settles as `fn` does.
+ */
+export function createLimit(
+  limit: number,
+): <T>(fn: () => Promise<T>) => Promise<T> {
+  const size = Math.max(1, limit);
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (active >= size) await new Promise<void>(resolve => queue.push(resolve));
+    active += 1;
+    try {
+      return await fn();
+    } finally {
+      active -= 1;
+      queue.shift()?.();
+    }
+  };
+}

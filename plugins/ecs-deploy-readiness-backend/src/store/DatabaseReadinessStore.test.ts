@@ -898,6 +898,57 @@ for (const databaseId of DATABASE_IDS) {
       });
     });
 
+    it('upserts reports in batches: new, unchanged and changed ones, past 100 a transaction', async () => {
+      const { store } = await setUp();
+      const arn = (i: number) =>
+        `arn:aws:ecs:eu-west-1:123456789012:service/prod/svc-${i}`;
+      const reports = Array.from({ length: 150 }, (_, i) => ({
+        report: serviceReport({ serviceArn: arn(i) }),
+      }));
+      const first = await store.upsertServiceReports(reports, {
+        auditRunId: 1,
+      });
+      expect(first.filter(r => r.written)).toHaveLength(150);
+      // Unchanged but one, which changes status; one is written stale.
+      const second = await store.upsertServiceReports([
+        ...reports.slice(0, 120),
+        { report: serviceReport({ serviceArn: arn(120), status: 'blocked' }) },
+        {
+          report: serviceReport({ serviceArn: arn(121) }),
+          staleErrors: [{ code: 'ThrottlingException', message: 'slow down' }],
+        },
+      ]);
+      expect(second.filter(r => r.written)).toHaveLength(2);
+      expect(second[120]).toMatchObject({
+        written: true,
+        statusChanged: true,
+        previousStatus: 'at-risk',
+      });
+      expect((await store.getServiceReport(arn(121)))?.stale).toBe(true);
+      expect(
+        await store.listStatusHistory({
+          subjectKind: 'service',
+          subject: arn(120),
+        }),
+      ).toHaveLength(2);
+
+      const entities = await store.upsertEntityReports(
+        Array.from({ length: 101 }, (_, i) => ({
+          report: {
+            entityRef: `component:default/e-${i}`,
+            status: 'ready' as const,
+            serviceArns: [arn(i)],
+            findings: [],
+            counts: { ready: 1 },
+          },
+        })),
+      );
+      expect(entities.filter(r => r.written)).toHaveLength(101);
+      expect(
+        (await store.getEntityReport('component:default/e-100'))?.serviceArns,
+      ).toEqual([arn(100)]);
+    });
+
     it('records the shard of a shard audit run', async () => {
       const { store } = await setUp();
       const id = await store.startAuditRun({

@@ -214,47 +214,66 @@ export class DatabaseReadinessStore implements ReadinessStore {
     report: ServiceReportInput,
     options: WriteOptions = {},
   ): Promise<UpsertResult> {
-    const hash = contentHash({
-      accountId: report.accountId,
-      region: report.region,
-      clusterArn: report.clusterArn,
-      status: report.status,
-      findings: report.findings,
-      details: report.details,
-    });
-    const content = {
-      account_id: report.accountId,
-      region: report.region,
-      cluster_arn: report.clusterArn,
-      status: report.status,
-      findings: JSON.stringify(report.findings),
-      details: JSON.stringify(report.details),
-    };
-    return this.db.transaction(async tx => {
-      const existing = await this.forUpdate(
-        tx<ServiceRow>('service_reports')
-          .where({ service_arn: report.serviceArn })
-          .first(['status', 'content_hash', 'stale']),
+    const [result] = await this.upsertServiceReports(
+      [{ report, staleErrors: options.staleErrors }],
+      options,
+    );
+    return result;
+  }
+
+  async upsertServiceReports(
+    items: Array<{ report: ServiceReportInput; staleErrors?: AuditError[] }>,
+    options: Pick<WriteOptions, 'auditRunId'> = {},
+  ): Promise<UpsertResult[]> {
+    const results: UpsertResult[] = [];
+    for (const batch of chunks(items)) {
+      results.push(
+        ...(await this.db.transaction(async tx => {
+          const existing = new Map(
+            (
+              await this.forUpdate(
+                tx<ServiceRow>('service_reports')
+                  .whereIn(
+                    'service_arn',
+                    batch.map(i => i.report.serviceArn),
+                  )
+                  .select(['service_arn', 'status', 'content_hash', 'stale']),
+              )
+            ).map(row => [row.service_arn, row]),
+          );
+          const out: UpsertResult[] = [];
+          for (const { report, staleErrors } of batch) {
+            const result = await this.writeReport(tx, {
+              table: 'service_reports',
+              key: { service_arn: report.serviceArn },
+              existing: existing.get(report.serviceArn),
+              hash: serviceHash(report),
+              content: {
+                account_id: report.accountId,
+                region: report.region,
+                cluster_arn: report.clusterArn,
+                status: report.status,
+                findings: JSON.stringify(report.findings),
+                details: JSON.stringify(report.details),
+              },
+              staleErrors,
+            });
+            if (result.statusChanged) {
+              await this.addHistory(tx, {
+                subject_kind: 'service',
+                subject: report.serviceArn,
+                from_status: result.previousStatus ?? null,
+                to_status: report.status,
+                audit_run_id: options.auditRunId ?? null,
+              });
+            }
+            out.push(result);
+          }
+          return out;
+        })),
       );
-      const result = await this.writeReport(tx, {
-        table: 'service_reports',
-        key: { service_arn: report.serviceArn },
-        existing,
-        hash,
-        content,
-        staleErrors: options.staleErrors,
-      });
-      if (result.statusChanged) {
-        await this.addHistory(tx, {
-          subject_kind: 'service',
-          subject: report.serviceArn,
-          from_status: result.previousStatus ?? null,
-          to_status: report.status,
-          audit_run_id: options.auditRunId ?? null,
-        });
-      }
-      return result;
-    });
+    }
+    return results;
   }
 
   async getServiceReport(
@@ -285,53 +304,86 @@ export class DatabaseReadinessStore implements ReadinessStore {
     report: EntityReportInput,
     options: WriteOptions = {},
   ): Promise<UpsertResult> {
-    const entityRef = report.entityRef.toLocaleLowerCase('en-US');
-    const serviceArns = unique(report.serviceArns).sort();
-    const hash = contentHash({
-      status: report.status,
-      serviceArns,
-      findings: report.findings,
-      counts: report.counts,
-    });
-    const content = {
-      status: report.status,
-      service_arns: JSON.stringify(serviceArns),
-      findings: JSON.stringify(report.findings),
-      counts: JSON.stringify(report.counts),
-    };
-    return this.db.transaction(async tx => {
-      const existing = await this.forUpdate(
-        tx<EntityRow>('entity_reports')
-          .where({ entity_ref: entityRef })
-          .first(['status', 'content_hash', 'stale']),
-      );
-      const result = await this.writeReport(tx, {
-        table: 'entity_reports',
-        key: { entity_ref: entityRef },
-        existing,
-        hash,
-        content,
-        staleErrors: options.staleErrors,
-      });
-      if (result.written && existing?.content_hash !== hash) {
-        await tx('entity_services').where({ entity_ref: entityRef }).delete();
-        for (const arns of chunks(serviceArns)) {
-          await tx('entity_services').insert(
-            arns.map(arn => ({ entity_ref: entityRef, service_arn: arn })),
+    const [result] = await this.upsertEntityReports(
+      [{ report, staleErrors: options.staleErrors }],
+      options,
+    );
+    return result;
+  }
+
+  async upsertEntityReports(
+    items: Array<{ report: EntityReportInput; staleErrors?: AuditError[] }>,
+    options: Pick<WriteOptions, 'auditRunId'> = {},
+  ): Promise<UpsertResult[]> {
+    const results: UpsertResult[] = [];
+    for (const batch of chunks(items)) {
+      results.push(
+        ...(await this.db.transaction(async tx => {
+          const refs = batch.map(i =>
+            i.report.entityRef.toLocaleLowerCase('en-US'),
           );
-        }
-      }
-      if (result.statusChanged) {
-        await this.addHistory(tx, {
-          subject_kind: 'entity',
-          subject: entityRef,
-          from_status: result.previousStatus ?? null,
-          to_status: report.status,
-          audit_run_id: options.auditRunId ?? null,
-        });
-      }
-      return result;
-    });
+          const existing = new Map(
+            (
+              await this.forUpdate(
+                tx<EntityRow>('entity_reports')
+                  .whereIn('entity_ref', refs)
+                  .select(['entity_ref', 'status', 'content_hash', 'stale']),
+              )
+            ).map(row => [row.entity_ref, row]),
+          );
+          const out: UpsertResult[] = [];
+          for (const { report, staleErrors } of batch) {
+            const entityRef = report.entityRef.toLocaleLowerCase('en-US');
+            const serviceArns = unique(report.serviceArns).sort();
+            const hash = contentHash({
+              status: report.status,
+              serviceArns,
+              findings: report.findings,
+              counts: report.counts,
+            });
+            const before = existing.get(entityRef);
+            const result = await this.writeReport(tx, {
+              table: 'entity_reports',
+              key: { entity_ref: entityRef },
+              existing: before,
+              hash,
+              content: {
+                status: report.status,
+                service_arns: JSON.stringify(serviceArns),
+                findings: JSON.stringify(report.findings),
+                counts: JSON.stringify(report.counts),
+              },
+              staleErrors,
+            });
+            if (result.written && before?.content_hash !== hash) {
+              await tx('entity_services')
+                .where({ entity_ref: entityRef })
+                .delete();
+              for (const arns of chunks(serviceArns)) {
+                await tx('entity_services').insert(
+                  arns.map(arn => ({
+                    entity_ref: entityRef,
+                    service_arn: arn,
+                  })),
+                );
+              }
+            }
+            if (result.statusChanged) {
+              await this.addHistory(tx, {
+                subject_kind: 'entity',
+                subject: entityRef,
+                from_status: result.previousStatus ?? null,
+                to_status: report.status,
+                audit_run_id: options.auditRunId ?? null,
+              });
+            }
+            out.push(result);
+          }
+          return out;
+        })),
+      );
+    }
+    return results;
   }
 
   async getEntityReport(entityRef: string): Promise<EntityReport | undefined> {
@@ -1135,6 +1187,18 @@ function chunks<T>(values: T[]): T[][] {
     result.push(values.slice(i, i + CHUNK));
   }
   return result;
+}
+
+/** The content hash of a service report: what the report says, not when. */
+function serviceHash(report: ServiceReportInput): string {
+  return contentHash({
+    accountId: report.accountId,
+    region: report.region,
+    clusterArn: report.clusterArn,
+    status: report.status,
+    findings: report.findings,
+    details: report.details,
+  });
 }
 
 /** sha256 of JSON with object keys sorted, so equal content hashes equally. */

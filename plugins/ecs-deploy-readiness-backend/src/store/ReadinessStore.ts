@@ -315,6 +315,11 @@ export interface ReadinessStore {
     report: ServiceReportInput,
     options?: WriteOptions,
   ): Promise<UpsertResult>;
+  /** Stores many service reports, 100 a transaction; as {@link upsertServiceReport} each. */
+  upsertServiceReports(
+    items: Array<{ report: ServiceReportInput; staleErrors?: AuditError[] }>,
+    options?: Pick<WriteOptions, 'auditRunId'>,
+  ): Promise<UpsertResult[]>;
   getServiceReport(serviceArn: string): Promise<ServiceReport | undefined>;
   /** The reports of these services that exist, in no particular order. */
   getServiceReports(serviceArns: string[]): Promise<ServiceReport[]>;
@@ -324,6 +329,11 @@ export interface ReadinessStore {
     report: EntityReportInput,
     options?: WriteOptions,
   ): Promise<UpsertResult>;
+  /** Stores many entity rollups, 100 a transaction; as {@link upsertEntityReport} each. */
+  upsertEntityReports(
+    items: Array<{ report: EntityReportInput; staleErrors?: AuditError[] }>,
+    options?: Pick<WriteOptions, 'auditRunId'>,
+  ): Promise<UpsertResult[]>;
   getEntityReport(entityRef: string): Promise<EntityReport | undefined>;
   listEntityReports(
     options?: ListEntityReportsOptions,
