@@ -421,12 +421,25 @@ export class AuditRunner implements AuditRunnerService {
       batch.push(report);
       if (batch.length >= 100) await flush();
     };
+    // Back-pressure: the collector waits while this many services are queued, so that a shard
+    // whose task definitions are all cached does not hold every snapshot at once.
+    const maxQueued = 2 * (this.options.inspectionConcurrency ?? 16);
+    let queued = 0;
+    const room: Array<() => void> = [];
     return {
-      add(snapshot: ServiceSnapshot) {
-        const work = limit(() => process(snapshot));
+      add(snapshot: ServiceSnapshot): Promise<void> | undefined {
+        queued += 1;
+        const work = limit(() => {
+          queued -= 1;
+          room.shift()?.();
+          return process(snapshot);
+        });
         // Failures surface in settled(); none is left unhandled meanwhile.
         work.catch(() => {});
         running.push(work);
+        return queued > maxQueued
+          ? new Promise<void>(resolve => room.push(resolve))
+          : undefined;
       },
       /** Waits for every service added; rejects with the first failure. */
       async settled() {

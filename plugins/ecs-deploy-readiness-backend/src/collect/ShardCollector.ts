@@ -159,6 +159,31 @@ function platformOf(definition?: JsonObject): TaskPlatform | undefined {
   };
 }
 
+/**
+ * What a snapshot reads of a task, and nothing else: DescribeTasks returns much more (network
+ * attachments, every container's details), and a shard holds thousands of tasks at once.
+ */
+function compact(task: Task): Task {
+  return {
+    taskArn: task.taskArn,
+    taskDefinitionArn: task.taskDefinitionArn,
+    startedBy: task.startedBy,
+    group: task.group,
+    desiredStatus: task.desiredStatus,
+    lastStatus: task.lastStatus,
+    stoppedAt: task.stoppedAt,
+    stopCode: task.stopCode,
+    stoppedReason: task.stoppedReason,
+    containers: task.containers?.map(c => ({
+      name: c.name,
+      image: c.image,
+      imageDigest: c.imageDigest,
+      reason: c.reason,
+      exitCode: c.exitCode,
+    })),
+  };
+}
+
 function isStopped(task: Task): boolean {
   return task.desiredStatus === 'STOPPED' || task.lastStatus === 'STOPPED';
 }
@@ -200,7 +225,8 @@ export class ShardCollector {
     shard: Shard,
     options: {
       signal?: AbortSignal;
-      onSnapshot?: (snapshot: ServiceSnapshot) => void;
+      /** May return a promise: the collection waits for it (back-pressure). */
+      onSnapshot?: (snapshot: ServiceSnapshot) => void | Promise<void>;
       /** False: snapshots go to `onSnapshot` only, not into the result (bounded memory). */
       keepSnapshots?: boolean;
     } = {},
@@ -288,11 +314,11 @@ export class ShardCollector {
     const unreadable = new Set<string>();
     const pending = new Map<CollectedService, Set<string>>();
     const waitingFor = new Map<string, CollectedService[]>();
-    const emit = (c: CollectedService) => {
+    const emit = async (c: CollectedService) => {
       const snapshot = this.snapshot(c, definitions, shard);
       if (options.keepSnapshots !== false) result.snapshots.push(snapshot);
       else result.collectedServiceArns?.push(snapshot.serviceArn);
-      options.onSnapshot?.(snapshot);
+      await options.onSnapshot?.(snapshot);
     };
     for (const c of collected) {
       const tds = new Set(
@@ -306,7 +332,7 @@ export class ShardCollector {
       }
     }
     for (const [c, tds] of pending) {
-      if (tds.size === 0) emit(c);
+      if (tds.size === 0) await emit(c);
     }
     await forEachLimit([...waitingFor.keys()], this.concurrency, async arn => {
       if (signal?.aborted) return;
@@ -324,7 +350,7 @@ export class ShardCollector {
         const blocked = [...(c.service.deployments ?? [])].some(
           d => d.taskDefinition && unreadable.has(d.taskDefinition),
         );
-        if (left.size === 0 && !blocked) emit(c);
+        if (left.size === 0 && !blocked) await emit(c);
       }
     });
     if (signal?.aborted) return canceled();
@@ -364,7 +390,11 @@ export class ShardCollector {
           byName.get(service.serviceName ?? '') ?? service.serviceArn ?? '';
         found.push({
           requestedArn,
-          service,
+          // Only the events a snapshot keeps: ECS returns up to 100 a service.
+          service: {
+            ...service,
+            events: service.events?.slice(0, this.maxEvents),
+          },
           running: [],
           stopped: [],
           revisions: [],
@@ -413,7 +443,9 @@ export class ShardCollector {
       );
       for (const task of out.tasks ?? []) {
         const owner = task.group ? byGroup.get(task.group) : undefined;
-        if (owner) (isStopped(task) ? owner.stopped : owner.running).push(task);
+        if (owner) {
+          (isStopped(task) ? owner.stopped : owner.running).push(compact(task));
+        }
       }
     }
 
