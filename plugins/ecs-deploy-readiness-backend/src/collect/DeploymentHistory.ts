@@ -16,6 +16,7 @@
 
 import {
   DescribeServiceDeploymentsCommand,
+  type ECSClient,
   ListServiceDeploymentsCommand,
   type ServiceDeployment,
   type ServiceDeploymentBrief,
@@ -35,6 +36,28 @@ import type { ServiceDeploymentInput } from '../store/ReadinessStore';
 // DescribeServiceDeployments takes up to 20 ARNs.
 const LIST_PAGE_SIZE = 100;
 const DESCRIBE_BATCH = 20;
+
+/**
+ * DescribeServiceDeployments for one batch of at most 20 ARNs, by ARN. Throws as `callAws` does
+ * (the caller decides whether a fault is a warning or an error).
+ */
+export async function describeServiceDeployments(
+  client: ECSClient,
+  arns: string[],
+  signal?: AbortSignal,
+): Promise<Map<string, ServiceDeployment>> {
+  const out = await callAws('ecs:DescribeServiceDeployments', () =>
+    client.send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }),
+      { abortSignal: signal },
+    ),
+  );
+  const described = new Map<string, ServiceDeployment>();
+  for (const sd of out.serviceDeployments ?? []) {
+    if (sd.serviceDeploymentArn) described.set(sd.serviceDeploymentArn, sd);
+  }
+  return described;
+}
 
 /** Service deployment statuses after which ECS changes nothing. */
 export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set([
@@ -110,19 +133,9 @@ export async function collectDeploymentHistory(options: {
   const arns = [...briefs.keys()];
   for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
     const batch = arns.slice(i, i + DESCRIBE_BATCH);
-    const described = new Map<string, ServiceDeployment>();
+    let described = new Map<string, ServiceDeployment>();
     try {
-      const out = await callAws('ecs:DescribeServiceDeployments', () =>
-        client.send(
-          new DescribeServiceDeploymentsCommand({
-            serviceDeploymentArns: batch,
-          }),
-          { abortSignal: signal },
-        ),
-      );
-      for (const sd of out.serviceDeployments ?? []) {
-        if (sd.serviceDeploymentArn) described.set(sd.serviceDeploymentArn, sd);
-      }
+      described = await describeServiceDeployments(client, batch, signal);
     } catch (error) {
       if (signal?.aborted || isAbortError(error)) throw error;
       // The briefs are still worth keeping: status and reason.

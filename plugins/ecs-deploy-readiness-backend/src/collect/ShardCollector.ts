@@ -15,7 +15,6 @@
  */
 
 import {
-  DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
@@ -43,6 +42,7 @@ import {
   TaskPlatform,
 } from './types';
 import { forEachLimit } from '../lib/forEachLimit';
+import { describeServiceDeployments } from './DeploymentHistory';
 
 // ECS API limits (Amazon ECS API Reference): DescribeServices takes up to 10 services,
 // DescribeTasks up to 100 tasks, ListTasks returns up to 100 a page, DescribeServiceRevisions
@@ -500,16 +500,13 @@ export class ShardCollector {
         [...deploymentOwner.keys()],
         DESCRIBE_SERVICE_DEPLOYMENTS_BATCH,
       )) {
-        const out = await callAws('ecs:DescribeServiceDeployments', () =>
-          client.send(
-            new DescribeServiceDeploymentsCommand({
-              serviceDeploymentArns: batch,
-            }),
-            { abortSignal: signal },
-          ),
+        const described = await describeServiceDeployments(
+          client,
+          batch,
+          signal,
         );
-        for (const sd of out.serviceDeployments ?? []) {
-          const owner = deploymentOwner.get(sd.serviceDeploymentArn ?? '');
+        for (const [arn, sd] of described) {
+          const owner = deploymentOwner.get(arn);
           if (owner) owner.serviceDeployment = sd;
         }
       }
