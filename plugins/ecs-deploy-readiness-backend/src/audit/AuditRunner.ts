@@ -276,10 +276,7 @@ export class AuditRunner implements AuditRunnerService {
       summary =>
         this.withSession(summary, signal, async session => {
           const snapshots = results.flatMap(r => r.snapshots);
-          const pipeline = await this.pipeline(
-            session,
-            snapshots.map(s => s.serviceArn),
-          );
+          const pipeline = this.pipeline(session);
           for (const snapshot of snapshots) pipeline.add(snapshot);
           await this.finish(session, pipeline, results);
         }),
@@ -291,7 +288,7 @@ export class AuditRunner implements AuditRunnerService {
     const links = await this.options.store.listLinks({ shard });
     if (links.length === 0) return;
     const serviceArns = [...new Set(links.map(l => l.serviceArn))];
-    const pipeline = await this.pipeline(session, serviceArns);
+    const pipeline = this.pipeline(session);
     let result: ShardResult;
     try {
       result = await this.collector.collect(
@@ -341,12 +338,9 @@ export class AuditRunner implements AuditRunnerService {
    * `inspectionConcurrency` services are in progress; nothing of a service is kept once its
    * report is written.
    */
-  private async pipeline(session: Session, serviceArns: string[]) {
+  private pipeline(session: Session) {
     const { store } = this.options;
     const { summary, signal, inspector, now } = session;
-    const previous = new Map(
-      (await store.getServiceReports(serviceArns)).map(r => [r.serviceArn, r]),
-    );
     const limit = createLimit(this.options.inspectionConcurrency ?? 16);
     const inspections = new Map<
       string,
@@ -402,12 +396,17 @@ export class AuditRunner implements AuditRunnerService {
       // A registry that could not be reached now (a timeout, a network fault, throttling) says
       // nothing new of an image: a service whose task definition is the one its last report
       // checked keeps that report, marked stale with the fault.
-      const last = previous.get(snapshot.serviceArn);
       const faults = registryFaults(
         report,
         snapshot.accountId,
         snapshot.region,
       );
+      // Read only when needed: holding every last report of a shard would cost more memory
+      // than the audit itself.
+      const last =
+        faults.length > 0
+          ? await store.getServiceReport(snapshot.serviceArn)
+          : undefined;
       if (
         faults.length > 0 &&
         last &&
@@ -463,7 +462,7 @@ export class AuditRunner implements AuditRunnerService {
    */
   private async finish(
     session: Session,
-    pipeline: Awaited<ReturnType<AuditRunner['pipeline']>>,
+    pipeline: ReturnType<AuditRunner['pipeline']>,
     results: ShardResult[],
   ): Promise<void> {
     const { store, logger } = this.options;
@@ -594,11 +593,10 @@ export class AuditRunner implements AuditRunnerService {
     const linkErrors = new Map(
       (await store.listLinkErrors(entityRefs)).map(e => [e.entityRef, e]),
     );
+    // Status and staleness only: the findings stay in the database.
     const reports = new Map(
       (
-        await store.getServiceReports([
-          ...new Set(links.map(l => l.serviceArn)),
-        ])
+        await store.getServiceStates([...new Set(links.map(l => l.serviceArn))])
       ).map(r => [r.serviceArn, r]),
     );
     const statuses = new Map<string, ServiceStatus>(

@@ -925,6 +925,25 @@ for (const databaseId of DATABASE_IDS) {
         previousStatus: 'at-risk',
       });
       expect((await store.getServiceReport(arn(121)))?.stale).toBe(true);
+      // The light read of the rollups: status and staleness, no content.
+      expect(
+        (await store.getServiceStates([arn(120), arn(121), 'nope'])).sort(
+          (a, b) => a.serviceArn.localeCompare(b.serviceArn),
+        ),
+      ).toEqual([
+        {
+          serviceArn: arn(120),
+          status: 'blocked',
+          stale: false,
+          staleErrors: [],
+        },
+        {
+          serviceArn: arn(121),
+          status: 'at-risk',
+          stale: true,
+          staleErrors: [{ code: 'ThrottlingException', message: 'slow down' }],
+        },
+      ]);
       expect(
         await store.listStatusHistory({
           subjectKind: 'service',

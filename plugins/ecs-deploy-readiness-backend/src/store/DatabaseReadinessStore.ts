@@ -285,6 +285,29 @@ export class DatabaseReadinessStore implements ReadinessStore {
     return row ? toServiceReport(row) : undefined;
   }
 
+  async getServiceStates(serviceArns: string[]) {
+    const states: Array<{
+      serviceArn: string;
+      status: ServiceReport['status'];
+      stale: boolean;
+      staleErrors: AuditError[];
+    }> = [];
+    for (const arns of chunks(unique(serviceArns))) {
+      const rows = await this.db<ServiceRow>('service_reports')
+        .whereIn('service_arn', arns)
+        .select(['service_arn', 'status', 'stale', 'stale_errors']);
+      for (const row of rows) {
+        states.push({
+          serviceArn: row.service_arn,
+          status: row.status as ServiceReport['status'],
+          stale: toBoolean(row.stale),
+          staleErrors: row.stale_errors ? JSON.parse(row.stale_errors) : [],
+        });
+      }
+    }
+    return states;
+  }
+
   async getServiceReports(serviceArns: string[]): Promise<ServiceReport[]> {
     const reports: ServiceReport[] = [];
     for (const arns of chunks(unique(serviceArns))) {

@@ -321,6 +321,15 @@ export interface ReadinessStore {
     options?: Pick<WriteOptions, 'auditRunId'>,
   ): Promise<UpsertResult[]>;
   getServiceReport(serviceArn: string): Promise<ServiceReport | undefined>;
+  /** The status and staleness of these services' reports, without their content. */
+  getServiceStates(serviceArns: string[]): Promise<
+    Array<{
+      serviceArn: string;
+      status: ServiceStatus;
+      stale: boolean;
+      staleErrors: AuditError[];
+    }>
+  >;
   /** The reports of these services that exist, in no particular order. */
   getServiceReports(serviceArns: string[]): Promise<ServiceReport[]>;
 
