@@ -46,12 +46,7 @@ import type {
 } from '../store/ReadinessStore';
 import { linkCatalog, storeBackedCollector } from './link';
 import { pullErrorsOf } from './pullErrors';
-import {
-  type PlannedInspection,
-  planFor,
-  rollupEntity,
-  serviceReportFrom,
-} from './report';
+import { planFor, rollupEntity, serviceReportFrom } from './report';
 import { createLimit, forEachLimit } from '../lib/forEachLimit';
 
 /** What an {@link AuditRunner} is built from. */
