@@ -273,6 +273,7 @@ export class AuditRunner implements AuditRunnerService {
           const snapshots = results.flatMap(r => r.snapshots);
           const pipeline = this.pipeline(session);
           for (const snapshot of snapshots) pipeline.add(snapshot);
+          await pipeline.settled();
           await this.finish(session, pipeline, results);
         }),
     );
@@ -451,7 +452,7 @@ export class AuditRunner implements AuditRunnerService {
   }
 
   /**
-   * After the services of some shards were audited: the pull errors, the reports kept stale,
+   * After the services of some shards were audited (their pipeline settled): the pull errors, the reports kept stale,
    * the services ECS does not have, the faults that kept services from being collected, and the
    * rollups of the entities that link to any of them.
    */
@@ -462,7 +463,6 @@ export class AuditRunner implements AuditRunnerService {
   ): Promise<void> {
     const { store, logger } = this.options;
     const { summary } = session;
-    await pipeline.settled();
     session.signal?.throwIfAborted();
     summary.servicesAudited += pipeline.audited.length;
     summary.pullErrorsAdded += await store.addPullErrors(pipeline.pullErrors);

@@ -35,6 +35,7 @@ import type { AuditRunnerService } from './AuditRunner';
 import { toAuditError } from './AuditRunner';
 import { storeBackedCollector } from './link';
 import { isPullFailure, pullErrorsOf } from './pullErrors';
+import { primaryDeployment } from './report';
 
 /** What a {@link HistoryIngester} is built from. */
 export interface HistoryIngesterOptions {
@@ -200,7 +201,9 @@ export class HistoryIngester implements HistoryIngesterService {
     // Which services were redeployed since their last report.
     const redeployed = snapshots.filter(snapshot => {
       const report = reports.get(snapshot.serviceArn);
-      return !report || primaryId(report.details) !== primaryOf(snapshot)?.id;
+      return (
+        !report || primaryId(report.details) !== primaryDeployment(snapshot)?.id
+      );
     });
     summary.servicesRedeployed = redeployed.map(s => s.serviceArn);
 
@@ -320,13 +323,6 @@ function emptySummary(): HistoryIngestSummary {
     pruned: 0,
     errorsByAccount: {},
   };
-}
-
-function primaryOf(snapshot: ServiceSnapshot) {
-  return (
-    snapshot.deployments.find(d => d.status === 'PRIMARY') ??
-    snapshot.deployments[0]
-  );
 }
 
 /** The PRIMARY deployment id of a stored report's details. */

@@ -20,6 +20,7 @@ import type {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
+import { createLimit } from '../lib/forEachLimit';
 import type { ShardKey } from '../store/ReadinessStore';
 
 /** The id of the task that links the catalog and keeps the shard list. */
@@ -56,42 +57,6 @@ export interface ShardAuditTimes {
   lastShardAudits(): Promise<Map<string, string>>;
 }
 
-/** At most `size` runs at once; the others wait for a slot, or for their abort. */
-class Slots {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    while (this.active >= this.size) {
-      signal.throwIfAborted();
-      await new Promise<void>(resolve => {
-        const waiting = this.waiting;
-        function onAbort() {
-          const at = waiting.indexOf(wake);
-          if (at >= 0) waiting.splice(at, 1);
-          resolve();
-        }
-        function wake() {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }
-        waiting.push(wake);
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-    }
-    signal.throwIfAborted();
-    this.active += 1;
-    try {
-      return await fn();
-    } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
 /**
  * One global scheduled task per (account, region) and kind (images, history). Backstage's
  * scheduler locks each global task in the database, so replicas on one database share the shards
@@ -105,7 +70,11 @@ class Slots {
 export class ShardTasks {
   private readonly options: ShardTasksOptions;
   private readonly scheduled = new Set<string>();
-  private readonly slots: Slots;
+  /** At most `concurrency` shard tasks of this replica at once; the others wait or abort. */
+  private readonly slot: <T>(
+    fn: () => Promise<T>,
+    signal?: AbortSignal,
+  ) => Promise<T>;
 
   static create(options: ShardTasksOptions): ShardTasks {
     return new ShardTasks(options);
@@ -113,7 +82,7 @@ export class ShardTasks {
 
   private constructor(options: ShardTasksOptions) {
     this.options = options;
-    this.slots = new Slots(Math.max(1, options.concurrency ?? 4));
+    this.slot = createLimit(options.concurrency ?? 4);
   }
 
   /** Schedules the tasks of the shards not scheduled in this replica yet. */
@@ -131,7 +100,7 @@ export class ShardTasks {
           id: imagesTaskId(shard),
           scope: 'global',
           fn: signal =>
-            this.slots.run(() => this.options.audit(shard, signal), signal),
+            this.slot(() => this.options.audit(shard, signal), signal),
         });
         await scheduler.scheduleTask({
           ...schedules.history,
@@ -139,7 +108,7 @@ export class ShardTasks {
           id: historyTaskId(shard),
           scope: 'global',
           fn: signal =>
-            this.slots.run(() => this.options.history(shard, signal), signal),
+            this.slot(() => this.options.history(shard, signal), signal),
         });
         logger.info(`Scheduled the audit and history tasks of ${key}`);
       } catch (error) {

@@ -17,15 +17,13 @@
 import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { type AwsClients, resolveTags } from '../aws';
-import { ShardCollector, type Shard, type ShardResult } from '../collect';
-import { forEachLimit } from '../lib/forEachLimit';
+import { ShardCollector } from '../collect';
 import type { ReadinessStore } from '../store/ReadinessStore';
 import type { ReadinessConfig } from '../config';
 import {
   AWS_ARN_ANNOTATION,
   ECS_SERVICE_ARN_ANNOTATION,
   EntityLinker,
-  type EntityServiceLink,
   type LinkResult,
   parseServiceArn,
   parseServiceArnList,
@@ -135,24 +133,6 @@ export async function linkCatalog(
   }).linkAll(signal);
 }
 
-/** Links grouped by (account, region). */
-export function groupByShard(links: EntityServiceLink[]): Map<string, Shard> {
-  const shards = new Map<string, Shard>();
-  for (const link of links) {
-    const key = `${link.accountId}/${link.region}`;
-    const shard = shards.get(key) ?? {
-      accountId: link.accountId,
-      region: link.region,
-      serviceArns: [],
-    };
-    if (!shard.serviceArns.includes(link.serviceArn)) {
-      shard.serviceArns.push(link.serviceArn);
-    }
-    shards.set(key, shard);
-  }
-  return shards;
-}
-
 /**
  * The shard collector of the scheduled tasks: task definitions are read from AWS once per ARN,
  * ever, and kept in the store.
@@ -171,28 +151,4 @@ export function storeBackedCollector(options: {
       put: (arn, definition) => store.putTaskDefinition(arn, definition),
     },
   });
-}
-
-/**
- * The first step of every scheduled task: link the catalog, then collect each (account, region)
- * shard the links name, `concurrency` shards at a time. A shard's failure is in its result.
- */
-export async function linkAndCollect(
-  options: LinkCatalogOptions & {
-    collector: ShardCollector;
-    concurrency: number;
-  },
-  signal?: AbortSignal,
-): Promise<{ links: LinkResult; results: ShardResult[] }> {
-  const links = await linkCatalog(options, signal);
-  const results: ShardResult[] = [];
-  await forEachLimit(
-    [...groupByShard(links.links).values()],
-    options.concurrency,
-    async shard => {
-      results.push(await options.collector.collect(shard, { signal }));
-    },
-  );
-  signal?.throwIfAborted();
-  return { links, results };
 }

@@ -77,7 +77,8 @@ export function planFor(
   };
 }
 
-function primaryDeployment(snapshot: ServiceSnapshot) {
+/** A service's PRIMARY deployment (else its first). */
+export function primaryDeployment(snapshot: ServiceSnapshot) {
   return (
     snapshot.deployments.find(d => d.status === 'PRIMARY') ??
     snapshot.deployments[0]

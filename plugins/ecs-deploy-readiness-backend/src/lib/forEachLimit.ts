@@ -36,23 +36,41 @@ export async function forEachLimit<T>(
 }
 
 /**
- * A limit on calls in flight: `run(fn)` starts `fn` when fewer than `limit` runs are active, and
- * settles as `fn` does.
+ * A limit on calls in flight: `run(fn, signal?)` starts `fn` when fewer than `limit` runs are
+ * active, and settles as `fn` does. A caller still waiting for a slot when its `signal` aborts
+ * rejects with the abort reason and gives up its place.
  */
 export function createLimit(
   limit: number,
-): <T>(fn: () => Promise<T>) => Promise<T> {
+): <T>(fn: () => Promise<T>, signal?: AbortSignal) => Promise<T> {
   const size = Math.max(1, limit);
   let active = 0;
-  const queue: Array<() => void> = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= size) await new Promise<void>(resolve => queue.push(resolve));
+  const waiting: Array<() => void> = [];
+  return async <T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> => {
+    // A loop, not an if: a woken waiter may find its slot taken by a newcomer.
+    while (active >= size) {
+      signal?.throwIfAborted();
+      await new Promise<void>(resolve => {
+        function onAbort() {
+          const at = waiting.indexOf(wake);
+          if (at >= 0) waiting.splice(at, 1);
+          resolve();
+        }
+        function wake() {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }
+        waiting.push(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
+    signal?.throwIfAborted();
     active += 1;
     try {
       return await fn();
     } finally {
       active -= 1;
-      queue.shift()?.();
+      waiting.shift()?.();
     }
   };
 }
