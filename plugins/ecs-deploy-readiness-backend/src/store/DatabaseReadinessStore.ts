@@ -225,55 +225,25 @@ export class DatabaseReadinessStore implements ReadinessStore {
     items: Array<{ report: ServiceReportInput; staleErrors?: AuditError[] }>,
     options: Pick<WriteOptions, 'auditRunId'> = {},
   ): Promise<UpsertResult[]> {
-    const results: UpsertResult[] = [];
-    for (const batch of chunks(items)) {
-      results.push(
-        ...(await this.db.transaction(async tx => {
-          const existing = new Map(
-            (
-              await this.forUpdate(
-                tx<ServiceRow>('service_reports')
-                  .whereIn(
-                    'service_arn',
-                    batch.map(i => i.report.serviceArn),
-                  )
-                  .select(['service_arn', 'status', 'content_hash', 'stale']),
-              )
-            ).map(row => [row.service_arn, row]),
-          );
-          const out: UpsertResult[] = [];
-          for (const { report, staleErrors } of batch) {
-            const result = await this.writeReport(tx, {
-              table: 'service_reports',
-              key: { service_arn: report.serviceArn },
-              existing: existing.get(report.serviceArn),
-              hash: serviceHash(report),
-              content: {
-                account_id: report.accountId,
-                region: report.region,
-                cluster_arn: report.clusterArn,
-                status: report.status,
-                findings: JSON.stringify(report.findings),
-                details: JSON.stringify(report.details),
-              },
-              staleErrors,
-            });
-            if (result.statusChanged) {
-              await this.addHistory(tx, {
-                subject_kind: 'service',
-                subject: report.serviceArn,
-                from_status: result.previousStatus ?? null,
-                to_status: report.status,
-                audit_run_id: options.auditRunId ?? null,
-              });
-            }
-            out.push(result);
-          }
-          return out;
-        })),
-      );
-    }
-    return results;
+    return this.upsertReports(
+      {
+        table: 'service_reports',
+        keyColumn: 'service_arn',
+        subjectKind: 'service',
+        keyOf: report => report.serviceArn,
+        hashOf: serviceHash,
+        contentOf: report => ({
+          account_id: report.accountId,
+          region: report.region,
+          cluster_arn: report.clusterArn,
+          status: report.status,
+          findings: JSON.stringify(report.findings),
+          details: JSON.stringify(report.details),
+        }),
+      },
+      items,
+      options,
+    );
   }
 
   async getServiceReport(
@@ -338,75 +308,40 @@ export class DatabaseReadinessStore implements ReadinessStore {
     items: Array<{ report: EntityReportInput; staleErrors?: AuditError[] }>,
     options: Pick<WriteOptions, 'auditRunId'> = {},
   ): Promise<UpsertResult[]> {
-    const results: UpsertResult[] = [];
-    for (const batch of chunks(items)) {
-      results.push(
-        ...(await this.db.transaction(async tx => {
-          const refs = batch.map(i =>
-            i.report.entityRef.toLocaleLowerCase('en-US'),
-          );
-          const existing = new Map(
-            (
-              await this.forUpdate(
-                tx<EntityRow>('entity_reports')
-                  .whereIn('entity_ref', refs)
-                  .select(['entity_ref', 'status', 'content_hash', 'stale']),
-              )
-            ).map(row => [row.entity_ref, row]),
-          );
-          const out: UpsertResult[] = [];
-          for (const { report, staleErrors } of batch) {
-            const entityRef = report.entityRef.toLocaleLowerCase('en-US');
-            const serviceArns = unique(report.serviceArns).sort();
-            const hash = contentHash({
-              status: report.status,
-              serviceArns,
-              findings: report.findings,
-              counts: report.counts,
-            });
-            const before = existing.get(entityRef);
-            const result = await this.writeReport(tx, {
-              table: 'entity_reports',
-              key: { entity_ref: entityRef },
-              existing: before,
-              hash,
-              content: {
-                status: report.status,
-                service_arns: JSON.stringify(serviceArns),
-                findings: JSON.stringify(report.findings),
-                counts: JSON.stringify(report.counts),
-              },
-              staleErrors,
-            });
-            if (result.written && before?.content_hash !== hash) {
-              await tx('entity_services')
-                .where({ entity_ref: entityRef })
-                .delete();
-              for (const arns of chunks(serviceArns)) {
-                await tx('entity_services').insert(
-                  arns.map(arn => ({
-                    entity_ref: entityRef,
-                    service_arn: arn,
-                  })),
-                );
-              }
-            }
-            if (result.statusChanged) {
-              await this.addHistory(tx, {
-                subject_kind: 'entity',
-                subject: entityRef,
-                from_status: result.previousStatus ?? null,
-                to_status: report.status,
-                audit_run_id: options.auditRunId ?? null,
-              });
-            }
-            out.push(result);
+    const arnsOf = (report: EntityReportInput) =>
+      unique(report.serviceArns).sort();
+    return this.upsertReports(
+      {
+        table: 'entity_reports',
+        keyColumn: 'entity_ref',
+        subjectKind: 'entity',
+        keyOf: report => report.entityRef.toLocaleLowerCase('en-US'),
+        hashOf: report =>
+          contentHash({
+            status: report.status,
+            serviceArns: arnsOf(report),
+            findings: report.findings,
+            counts: report.counts,
+          }),
+        contentOf: report => ({
+          status: report.status,
+          service_arns: JSON.stringify(arnsOf(report)),
+          findings: JSON.stringify(report.findings),
+          counts: JSON.stringify(report.counts),
+        }),
+        // The links by service follow the report's content.
+        onContentChange: async (tx, entityRef, report) => {
+          await tx('entity_services').where({ entity_ref: entityRef }).delete();
+          for (const arns of chunks(arnsOf(report))) {
+            await tx('entity_services').insert(
+              arns.map(arn => ({ entity_ref: entityRef, service_arn: arn })),
+            );
           }
-          return out;
-        })),
-      );
-    }
-    return results;
+        },
+      },
+      items,
+      options,
+    );
   }
 
   async getEntityReport(entityRef: string): Promise<EntityReport | undefined> {
@@ -1044,6 +979,79 @@ export class DatabaseReadinessStore implements ReadinessStore {
 
   // ---------------------------------------------------------------------------------------------
   // Helpers
+
+  /**
+   * Upserts reports of one table, 100 a transaction: the stored rows of a batch are read at
+   * once (locked on PostgreSQL), each report is written unless unchanged ({@link writeReport}),
+   * and a status change adds a history row.
+   */
+  private async upsertReports<R extends { status: string }>(
+    kind: {
+      table: 'service_reports' | 'entity_reports';
+      keyColumn: 'service_arn' | 'entity_ref';
+      subjectKind: 'service' | 'entity';
+      keyOf: (report: R) => string;
+      hashOf: (report: R) => string;
+      contentOf: (report: R) => Record<string, string> & { status: string };
+      onContentChange?: (
+        tx: Knex.Transaction,
+        key: string,
+        report: R,
+      ) => Promise<void>;
+    },
+    items: Array<{ report: R; staleErrors?: AuditError[] }>,
+    options: Pick<WriteOptions, 'auditRunId'>,
+  ): Promise<UpsertResult[]> {
+    const results: UpsertResult[] = [];
+    for (const batch of chunks(items)) {
+      results.push(
+        ...(await this.db.transaction(async tx => {
+          const rows: Array<
+            Pick<StateRow, 'content_hash' | 'stale'> & { status: string }
+          > = await this.forUpdate(
+            tx(kind.table)
+              .whereIn(
+                kind.keyColumn,
+                batch.map(i => kind.keyOf(i.report)),
+              )
+              .select([kind.keyColumn, 'status', 'content_hash', 'stale']),
+          );
+          const existing = new Map(
+            rows.map(row => [(row as any)[kind.keyColumn] as string, row]),
+          );
+          const out: UpsertResult[] = [];
+          for (const { report, staleErrors } of batch) {
+            const key = kind.keyOf(report);
+            const before = existing.get(key);
+            const hash = kind.hashOf(report);
+            const result = await this.writeReport(tx, {
+              table: kind.table,
+              key: { [kind.keyColumn]: key },
+              existing: before,
+              hash,
+              content: kind.contentOf(report),
+              staleErrors,
+            });
+            if (result.written && before?.content_hash !== hash) {
+              await kind.onContentChange?.(tx, key, report);
+            }
+            if (result.statusChanged) {
+              await this.addHistory(tx, {
+                subject_kind: kind.subjectKind,
+                subject: key,
+                from_status: result.previousStatus ?? null,
+                to_status: report.status,
+                audit_run_id: options.auditRunId ?? null,
+              });
+            }
+            out.push(result);
+          }
+          return out;
+        })),
+      );
+    }
+    return results;
+  }
 
   /**
    * Writes a report row unless its content is unchanged and it is not stale. A stale report
