@@ -51,6 +51,21 @@ export interface Config {
        */
       history?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
+    /** The HTTP API. */
+    api?: {
+      /**
+       * Manual audits of one entity (`POST /entities/{kind}/{namespace}/{name}/audit`): a second
+       * request for the same entity within this long of the last one, or while it runs, answers
+       * with that run instead of starting another. Default 1 minute; `{ seconds: 0 }` turns the
+       * limit off (a request still joins a run in flight).
+       */
+      manualAuditInterval?: HumanDuration | string;
+      /**
+       * How long the set of entities a user may read (asked of the catalog when a permission
+       * policy decides per entity) is remembered for the scorecard. Default 30 seconds.
+       */
+      visibilityCache?: HumanDuration | string;
+    };
     /** Pull failures seen on stopped tasks. */
     pullErrors?: {
       /**

@@ -34,6 +34,7 @@ describe('readReadinessConfig', () => {
         },
       },
       pullErrors: { retention: { days: 90 } },
+      api: { manualAuditIntervalMs: 60_000, visibilityCacheMs: 30_000 },
       registries: {
         endpoints: {},
         ecrDistributionEndpoint: undefined,
@@ -106,6 +107,29 @@ describe('readReadinessConfig', () => {
         }),
       ),
     ).toThrow(/registries.requestTimeout: must be a positive duration/);
+  });
+
+  it('reads the API limits, zero turning them off, and refuses negative ones', () => {
+    const config = readReadinessConfig(
+      new ConfigReader({
+        ecsDeployReadiness: {
+          api: { manualAuditInterval: { minutes: 5 }, visibilityCache: 'PT0S' },
+        },
+      }),
+    );
+    expect(config.api).toEqual({
+      manualAuditIntervalMs: 300_000,
+      visibilityCacheMs: 0,
+    });
+    expect(() =>
+      readReadinessConfig(
+        new ConfigReader({
+          ecsDeployReadiness: { api: { manualAuditInterval: { seconds: -1 } } },
+        }),
+      ),
+    ).toThrow(
+      'Invalid config at ecsDeployReadiness.api.manualAuditInterval: must be a positive duration or zero',
+    );
   });
 
   it('refuses incomplete credentials without repeating their values', () => {

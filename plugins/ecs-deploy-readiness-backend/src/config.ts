@@ -54,6 +54,15 @@ export interface ReadinessConfig {
     /** How long pull errors are kept: 90 days. */
     retention: HumanDuration;
   };
+  api: {
+    /**
+     * Manual audits of one entity (`POST …/audit`): a second request for the entity within this
+     * many milliseconds of the last one (or while it runs) answers with that run. Default 60 s.
+     */
+    manualAuditIntervalMs: number;
+    /** How long the entities a user may read are remembered, in milliseconds. Default 30 s. */
+    visibilityCacheMs: number;
+  };
   registries: {
     /** Base URLs by registry host (`docker.io` → `http://127.0.0.1:4566/registries/docker.io`). */
     endpoints: Record<string, string>;
@@ -109,6 +118,18 @@ export function readReadinessConfig(config: Config): ReadinessConfig {
         ? readDurationFromConfig(root, { key: 'pullErrors.retention' })
         : DEFAULT_PULL_ERROR_RETENTION,
     },
+    api: {
+      manualAuditIntervalMs:
+        readMilliseconds(root, 'api.manualAuditInterval', 'ms', {
+          allowZero: true,
+          under: '',
+        }).ms ?? 60_000,
+      visibilityCacheMs:
+        readMilliseconds(root, 'api.visibilityCache', 'ms', {
+          allowZero: true,
+          under: '',
+        }).ms ?? 30_000,
+    },
     registries: {
       endpoints: readStringMap(registries?.getOptionalConfig('endpoints')),
       ecrDistributionEndpoint: registries?.getOptionalString(
@@ -131,17 +152,22 @@ export function readReadinessConfig(config: Config): ReadinessConfig {
   };
 }
 
-/** An optional positive duration, in milliseconds, under `as`. */
+/** An optional positive (or, with `allowZero`, zero) duration, in milliseconds, under `as`. */
 function readMilliseconds<K extends string>(
   config: Config | undefined,
   key: string,
   as: K,
+  options: { allowZero?: boolean; under?: string } = {},
 ): Partial<Record<K, number>> {
   if (!config?.has(key)) return {};
   const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
-  if (!(ms > 0)) {
+  if (!(ms > 0) && !(options.allowZero && ms === 0)) {
     throw new InputError(
-      `Invalid config at ecsDeployReadiness.registries.${key}: must be a positive duration`,
+      `Invalid config at ecsDeployReadiness.${
+        options.under ?? 'registries.'
+      }${key}: must be a positive duration${
+        options.allowZero ? ' or zero' : ''
+      }`,
     );
   }
   return { [as]: ms } as Partial<Record<K, number>>;

@@ -19,11 +19,15 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { durationToMilliseconds } from '@backstage/types';
+import { ecsDeployReadinessPermissions } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { AuditRunner, HistoryIngester } from './audit';
 import { LINK_TASK_ID, ShardTasks } from './audit/ShardTasks';
 import { AwsClients } from './aws';
 import { readReadinessConfig } from './config';
+import { ManualAudits } from './service/ManualAudits';
 import { createRouter } from './service/router';
+import { EntityVisibility } from './service/visibility';
 import { DatabaseReadinessStore } from './store/DatabaseReadinessStore';
 
 /**
@@ -42,6 +46,10 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         config: coreServices.rootConfig,
         auth: coreServices.auth,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
       },
       async init({
@@ -51,6 +59,10 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
         scheduler,
         config,
         auth,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        lifecycle,
         catalog,
       }) {
         const readinessConfig = readReadinessConfig(config);
@@ -111,7 +123,32 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
           },
         });
 
-        httpRouter.use(await createRouter({ logger, store }));
+        permissionsRegistry.addPermissions(ecsDeployReadinessPermissions);
+        const manualAudits = ManualAudits.create({
+          store,
+          auditor: runner,
+          logger,
+          intervalMs: readinessConfig.api.manualAuditIntervalMs,
+          timeoutMs: durationToMilliseconds(
+            readinessConfig.schedules.images.timeout,
+          ),
+        });
+        lifecycle.addShutdownHook(() => manualAudits.abortAll());
+        httpRouter.use(
+          await createRouter({
+            logger,
+            store,
+            httpAuth,
+            permissions,
+            manualAudits,
+            visibility: EntityVisibility.create({
+              catalog,
+              permissions,
+              auth,
+              cacheMs: readinessConfig.api.visibilityCacheMs,
+            }),
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -27,3 +27,5 @@ export * from './iam';
 export * from './references';
 export * from './fixes';
 export * from './classify';
+export * from './api/types';
+export * from './permissions';

@@ -88,6 +88,48 @@ export const CHECK_IDS = [
 export type CheckId = (typeof CHECK_IDS)[number];
 
 /**
+ * The severity each check reports unless the evidence calls for another one (a mixed
+ * gzip/uncompressed image is a risk, mixed gzip/zstd is blocking).
+ *
+ * @public
+ */
+export const DEFAULT_CHECK_SEVERITY: Readonly<Record<CheckId, Severity>> = {
+  'invalid-reference': 'blocking',
+  'repository-not-found': 'blocking',
+  'tag-not-found': 'blocking',
+  'platform-missing': 'blocking',
+  'mixed-layer-compression': 'blocking',
+  'zstd-docker-media-type': 'blocking',
+  'layer-diffid-mismatch': 'blocking',
+  'unsupported-layer-media-type': 'blocking',
+  'not-an-image': 'blocking',
+  'schema1-manifest': 'blocking',
+  'empty-image': 'blocking',
+  'missing-blob': 'blocking',
+  'mutable-tag-reference': 'risk',
+  'deployed-digest-missing': 'blocking',
+  'lifecycle-expires-in-use-image': 'risk',
+  'dockerhub-unauthenticated': 'risk',
+  'attestation-in-index': 'info',
+  unverifiable: 'risk',
+  'malformed-descriptor': 'blocking',
+  'malformed-config': 'blocking',
+  'digest-not-found': 'blocking',
+  'platform-manifest-missing': 'blocking',
+  'image-archived': 'blocking',
+  'zstd-unsupported-runtime': 'risk',
+  'empty-index': 'blocking',
+  'encrypted-layer': 'blocking',
+  'soci-index-v1': 'risk',
+  'too-many-containers': 'blocking',
+  'registry-auth-required': 'blocking',
+  // The entity's services cannot be audited, which is not proof that they are broken.
+  'link-error': 'risk',
+  // The last audit could not refresh the report: unknown, not broken.
+  'audit-error': 'risk',
+};
+
+/**
  * Categories of a classified pull error (a task's stoppedReason, a container reason, a service
  * event or an agent log line).
  *

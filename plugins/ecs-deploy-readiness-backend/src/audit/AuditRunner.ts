@@ -119,6 +119,14 @@ export interface AuditRunnerService {
   link(options?: { signal?: AbortSignal }): Promise<LinkSummary>;
   /** Audits the stored links of one (account, region): one run record. */
   auditShard(shard: ShardKey, options?: AuditOptions): Promise<AuditRunSummary>;
+  /**
+   * Audits one entity's linked services now (a manual audit): one run record, whose id is
+   * known as soon as it is recorded; `done` settles when the audit ends.
+   */
+  startEntityAudit(
+    entityRef: string,
+    options?: AuditOptions,
+  ): Promise<{ runId: number; done: Promise<AuditRunSummary> }>;
   /** Audits services already collected (by the history task): one run record. */
   auditCollected(
     results: ShardResult[],
@@ -190,6 +198,7 @@ export class AuditRunner implements AuditRunnerService {
         via: link.via,
       })),
       linkErrors: [...linkErrors.values()],
+      entities: result.entities,
     });
 
     // Entities with link errors and no service: no shard audit will roll them up.
@@ -279,11 +288,73 @@ export class AuditRunner implements AuditRunnerService {
     );
   }
 
+  async startEntityAudit(
+    entityRef: string,
+    options: AuditOptions = {},
+  ): Promise<{ runId: number; done: Promise<AuditRunSummary> }> {
+    const { signal } = options;
+    const links = await this.options.store.listLinks({
+      entityRefs: [entityRef],
+    });
+    const shards = new Map<
+      string,
+      { shard: ShardKey; serviceArns: string[] }
+    >();
+    for (const link of links) {
+      const key = `${link.accountId}/${link.region}`;
+      const entry = shards.get(key) ?? {
+        shard: { accountId: link.accountId, region: link.region },
+        serviceArns: [],
+      };
+      if (!entry.serviceArns.includes(link.serviceArn)) {
+        entry.serviceArns.push(link.serviceArn);
+      }
+      shards.set(key, entry);
+    }
+    let started!: (runId: number) => void;
+    const recordedId = new Promise<number>(resolve => {
+      started = resolve;
+    });
+    const done = this.recorded(
+      {
+        trigger: options.trigger ?? 'manual',
+        entityRef,
+        servicesTotal: [...shards.values()].reduce(
+          (n, s) => n + s.serviceArns.length,
+          0,
+        ),
+        onStart: id => started(id),
+      },
+      summary =>
+        this.withSession(summary, signal, session =>
+          forEachLimit(
+            [...shards.values()],
+            this.options.shardConcurrency ?? 4,
+            ({ shard, serviceArns }) =>
+              this.auditServices(session, shard, serviceArns),
+          ),
+        ),
+    );
+    // The run could not even be recorded: that failure is the answer.
+    const runId = await Promise.race([recordedId, done.then(s => s.runId)]);
+    return { runId, done };
+  }
+
   /** Collects one shard's stored links and audits each service as soon as it is collected. */
   private async auditOneShard(session: Session, shard: ShardKey) {
     const links = await this.options.store.listLinks({ shard });
-    if (links.length === 0) return;
-    const serviceArns = [...new Set(links.map(l => l.serviceArn))];
+    await this.auditServices(session, shard, [
+      ...new Set(links.map(l => l.serviceArn)),
+    ]);
+  }
+
+  /** Collects these services of one shard and audits each as soon as it is collected. */
+  private async auditServices(
+    session: Session,
+    shard: ShardKey,
+    serviceArns: string[],
+  ) {
+    if (serviceArns.length === 0) return;
     const pipeline = this.pipeline(session);
     let result: ShardResult;
     try {
@@ -519,12 +590,21 @@ export class AuditRunner implements AuditRunnerService {
 
   /** Runs `fn` inside a recorded audit run. */
   private async recorded(
-    record: { trigger: string; shard?: ShardKey },
+    record: {
+      trigger: string;
+      shard?: ShardKey;
+      entityRef?: string;
+      servicesTotal?: number;
+      /** Called once the run is recorded, before it does anything. */
+      onStart?: (runId: number) => void;
+    },
     fn: (summary: AuditRunSummary) => Promise<void>,
   ): Promise<AuditRunSummary> {
     const { store, logger, clients } = this.options;
     const callsBefore = clients.calls();
-    const runId = await store.startAuditRun(record);
+    const { onStart, ...run } = record;
+    const runId = await store.startAuditRun(run);
+    onStart?.(runId);
     const summary: AuditRunSummary = {
       runId,
       status: 'failed',
@@ -559,9 +639,10 @@ export class AuditRunner implements AuditRunnerService {
       throw error;
     }
     await finish();
-    const where = record.shard
+    let where = record.shard
       ? ` of ${record.shard.accountId}/${record.shard.region}`
       : '';
+    if (record.entityRef) where += ` of ${record.entityRef}`;
     logger.info(
       `Audit run ${runId}${where} ${summary.status}: ${
         summary.servicesAudited

@@ -483,6 +483,165 @@ describe('EntityLinker', () => {
     );
   });
 
+  it('returns the catalog view of every entity it links or reports, from the pages it reads', async () => {
+    const result = await linker([
+      entity(
+        'Component',
+        'Checkout-API',
+        { 'aws.amazon.com/amazon-ecs-service-arn': CHECKOUT },
+        {
+          metadata: {
+            name: 'Checkout-API',
+            namespace: 'shop',
+            title: 'Checkout API',
+            annotations: { 'aws.amazon.com/amazon-ecs-service-arn': CHECKOUT },
+          },
+          relations: [
+            { type: 'ownedBy', targetRef: 'group:default/Payments' },
+            { type: 'ownedBy', targetRef: 'user:default/someone' },
+            { type: 'partOf', targetRef: 'component:shop/parent' },
+            { type: 'partOf', targetRef: 'system:shop/Storefront' },
+          ],
+        },
+      ),
+      component('billing-api', {
+        'aws.amazon.com/amazon-ecs-service-arn': BILLING,
+      }),
+      component('no-link'),
+    ]).linkAll();
+    expect(result.errors.map(e => e.entityRef)).toEqual([
+      'component:default/billing-api',
+    ]);
+    expect(result.entities).toEqual([
+      {
+        entityRef: 'component:default/billing-api',
+        kind: 'Component',
+        namespace: 'default',
+        name: 'billing-api',
+      },
+      {
+        entityRef: 'component:shop/checkout-api',
+        kind: 'Component',
+        namespace: 'shop',
+        name: 'Checkout-API',
+        title: 'Checkout API',
+        owner: 'group:default/payments',
+        system: 'system:shop/storefront',
+      },
+    ]);
+  });
+
+  it('reads the catalog view of entities linked only through a Resource they depend on, by ref', async () => {
+    const catalog = catalogServiceMock({
+      entities: [
+        ecsResource('checkout-api-service', CHECKOUT, [
+          'component:default/checkout-api',
+          'component:default/gone',
+        ]),
+        entity(
+          'Component',
+          'checkout-api',
+          {},
+          {
+            metadata: {
+              name: 'checkout-api',
+              namespace: 'default',
+              title: 'Checkout',
+            },
+            relations: [
+              { type: 'ownedBy', targetRef: 'group:default/payments' },
+              { type: 'partOf', targetRef: 'system:default/shop' },
+              {
+                type: 'dependsOn',
+                targetRef: 'resource:default/checkout-api-service',
+              },
+            ],
+          },
+        ),
+      ],
+    });
+    const getEntitiesByRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
+    const result = await EntityLinker.create({
+      catalog,
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      accounts,
+      resolveTags: jest.fn(),
+    }).linkAll();
+    expect(result.entitiesRead).toBe(1);
+    expect(getEntitiesByRefs).toHaveBeenCalledTimes(1);
+    expect(getEntitiesByRefs.mock.calls[0][0]).toEqual({
+      entityRefs: ['component:default/checkout-api', 'component:default/gone'],
+      fields: expect.arrayContaining(['metadata.title', 'relations']),
+    });
+    expect(getEntitiesByRefs.mock.calls[0][1]).toEqual({
+      credentials: expect.objectContaining({
+        principal: expect.objectContaining({ type: 'service' }),
+      }),
+    });
+    expect(result.entities).toEqual([
+      {
+        entityRef: 'component:default/checkout-api',
+        kind: 'Component',
+        namespace: 'default',
+        name: 'checkout-api',
+        title: 'Checkout',
+        owner: 'group:default/payments',
+        system: 'system:default/shop',
+      },
+      // Not in the catalog (a stale relation): what its ref says.
+      {
+        entityRef: 'component:default/gone',
+        kind: 'component',
+        namespace: 'default',
+        name: 'gone',
+      },
+      {
+        entityRef: 'resource:default/checkout-api-service',
+        kind: 'Resource',
+        namespace: 'default',
+        name: 'checkout-api-service',
+        owner: 'group:default/unknown',
+      },
+    ]);
+  });
+
+  it('reads dependents by ref 500 at a time, and not those it has read', async () => {
+    const dependents = Array.from(
+      { length: 501 },
+      (_, i) => `component:default/dep-${i}`,
+    );
+    const catalog = catalogServiceMock({
+      entities: [
+        ecsResource('svc', CHECKOUT, [
+          ...dependents,
+          'component:default/direct',
+        ]),
+        component('direct', {
+          'aws.amazon.com/amazon-ecs-service-arn': ORDERS,
+        }),
+      ],
+    });
+    const getEntitiesByRefs = jest.spyOn(catalog, 'getEntitiesByRefs');
+    const result = await EntityLinker.create({
+      catalog,
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+      accounts,
+      resolveTags: jest.fn(),
+    }).linkAll();
+    expect(
+      getEntitiesByRefs.mock.calls.map(
+        ([request]) => request.entityRefs.length,
+      ),
+    ).toEqual([500, 1]);
+    expect(
+      getEntitiesByRefs.mock.calls.flatMap(([request]) => request.entityRefs),
+    ).not.toContain('component:default/direct');
+    expect(result.entities).toHaveLength(503);
+    expect(new Set(result.entities.map(e => e.entityRef)).size).toBe(503);
+  });
+
   it('stops when the signal fires, without reporting it as a broken link', async () => {
     const controller = new AbortController();
     const run = linker(

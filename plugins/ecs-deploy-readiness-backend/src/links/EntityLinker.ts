@@ -21,12 +21,16 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import {
+  DEFAULT_NAMESPACE,
   type Entity,
   RELATION_DEPENDENCY_OF,
+  RELATION_OWNED_BY,
+  RELATION_PART_OF,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { EntityMetaInput } from '../store/ReadinessStore';
 import { linkErrorFinding, type LinkErrorInput } from './findings';
 import { parseServiceArn, parseServiceArnList, parseTagQuery } from './parse';
 import {
@@ -48,17 +52,22 @@ import {
 /** "The field exists, any value" in a catalog filter. */
 const FILTER_EXISTS = CATALOG_FILTER_EXISTS;
 
-// Only what linking reads; annotations as a whole (a field path cannot name a key with dots).
-const FIELDS = [
+// What the scorecard shows of a linked entity: its names, title, owner and system (relations).
+const META_FIELDS = [
   'kind',
   'metadata.name',
   'metadata.namespace',
-  'metadata.annotations',
-  'spec.type',
+  'metadata.title',
   'relations',
 ];
 
+// Only what linking reads; annotations as a whole (a field path cannot name a key with dots).
+const FIELDS = [...META_FIELDS, 'metadata.annotations', 'spec.type'];
+
 const DEFAULT_PAGE_SIZE = 500;
+
+/** Refs per `getEntitiesByRefs` call. */
+const REFS_PER_REQUEST = 500;
 
 // When several sources link an entity to one service, the most direct one names the link.
 const VIA_RANK: Record<LinkVia, number> = {
@@ -125,16 +134,28 @@ class LinkCollector {
     if (!this.#errors.has(key)) this.#errors.set(key, { entityRef, finding });
   }
 
-  result(entitiesRead: number): LinkResult {
-    const byRef = (a: { entityRef: string }, b: { entityRef: string }) =>
-      a.entityRef.localeCompare(b.entityRef, 'en');
+  result(entitiesRead: number, entities: EntityMetaInput[]): LinkResult {
     return {
       links: [...this.#links.values()].sort(
         (a, b) => byRef(a, b) || a.serviceArn.localeCompare(b.serviceArn, 'en'),
       ),
       errors: [...this.#errors.values()].sort(byRef),
+      entities: [...entities].sort(byRef),
       entitiesRead,
     };
+  }
+
+  /** The refs of the entities linked or with a link error, as first written. */
+  entityRefs(): string[] {
+    const refs = new Map<string, string>();
+    for (const { entityRef } of [
+      ...this.#links.values(),
+      ...this.#errors.values(),
+    ]) {
+      const key = entityRef.toLocaleLowerCase('en-US');
+      if (!refs.has(key)) refs.set(key, entityRef);
+    }
+    return [...refs.values()];
   }
 }
 
@@ -181,15 +202,24 @@ export class EntityLinker implements EntityLinkerService {
     const credentials = await this.#auth.getOwnServiceCredentials();
     const collector = new LinkCollector();
     const pendingTags: PendingTags[] = [];
+    const read = new Map<string, EntityMetaInput>();
     let entitiesRead = 0;
     for await (const page of this.#pages(credentials, signal)) {
       for (const entity of page) {
         entitiesRead += 1;
+        const meta = entityMeta(entity);
+        read.set(meta.entityRef.toLocaleLowerCase('en-US'), meta);
         this.#linkEntity(entity, collector, pendingTags);
       }
     }
     await this.#linkTags(pendingTags, collector, signal);
-    const result = collector.result(entitiesRead);
+    const entities = await this.#entityMeta(
+      collector.entityRefs(),
+      read,
+      credentials,
+      signal,
+    );
+    const result = collector.result(entitiesRead, entities);
     this.#logger.info(
       `Linked ${
         new Set(result.links.map(l => l.entityRef)).size
@@ -239,6 +269,38 @@ export class EntityLinker implements EntityLinkerService {
       yield response.items;
       cursor = response.pageInfo.nextCursor;
     } while (cursor);
+  }
+
+  /**
+   * The catalog's view of these entities: from the pages already read, else (entities linked
+   * through a Resource they depend on) read by ref, 500 a request.
+   */
+  async #entityMeta(
+    refs: string[],
+    read: Map<string, EntityMetaInput>,
+    credentials: BackstageCredentials,
+    signal?: AbortSignal,
+  ): Promise<EntityMetaInput[]> {
+    const entities: EntityMetaInput[] = [];
+    const unread: string[] = [];
+    for (const ref of refs) {
+      const meta = read.get(ref.toLocaleLowerCase('en-US'));
+      if (meta) entities.push(meta);
+      else unread.push(ref);
+    }
+    for (let i = 0; i < unread.length; i += REFS_PER_REQUEST) {
+      signal?.throwIfAborted();
+      const entityRefs = unread.slice(i, i + REFS_PER_REQUEST);
+      const { items } = await this.#catalog.getEntitiesByRefs(
+        { entityRefs, fields: META_FIELDS },
+        { credentials },
+      );
+      entityRefs.forEach((ref, j) => {
+        const entity = items[j];
+        entities.push(entity ? entityMeta(entity) : metaOfRef(ref));
+      });
+    }
+    return entities;
   }
 
   #linkEntity(
@@ -458,6 +520,50 @@ export class EntityLinker implements EntityLinkerService {
         }
       }
     }
+  }
+}
+
+function byRef(a: { entityRef: string }, b: { entityRef: string }): number {
+  return a.entityRef.localeCompare(b.entityRef, 'en');
+}
+
+/** What the scorecard shows of an entity: names as spelled, title, owner and system refs. */
+function entityMeta(entity: Entity): EntityMetaInput {
+  const relations = entity.relations ?? [];
+  const owner = relations
+    .filter(r => r.type === RELATION_OWNED_BY)
+    .map(r => normalizedRef(r.targetRef))
+    .find(Boolean);
+  const system = relations
+    .filter(r => r.type === RELATION_PART_OF)
+    .map(r => normalizedRef(r.targetRef))
+    .find(ref => ref?.startsWith('system:'));
+  const title = entity.metadata.title;
+  return {
+    entityRef: stringifyEntityRef(entity),
+    kind: entity.kind,
+    namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE,
+    name: entity.metadata.name,
+    ...(typeof title === 'string' && title.trim() !== '' && { title }),
+    ...(owner && { owner }),
+    ...(system && { system }),
+  };
+}
+
+/** An entity the catalog does not have: what its ref says. */
+function metaOfRef(ref: string): EntityMetaInput {
+  const { kind, namespace, name } = parseEntityRef(ref);
+  return { entityRef: ref, kind, namespace, name };
+}
+
+/** A relation's target as a full, lower-case entity ref; undefined when it is not a ref. */
+function normalizedRef(targetRef: string): string | undefined {
+  try {
+    return stringifyEntityRef(parseEntityRef(targetRef)).toLocaleLowerCase(
+      'en-US',
+    );
+  } catch {
+    return undefined;
   }
 }
 

@@ -14,10 +14,11 @@
  * limitations under the License.
  */
 
-import type {
-  Finding,
-  FixVars,
-  Severity,
+import {
+  DEFAULT_CHECK_SEVERITY,
+  type Finding,
+  type FixVars,
+  type Severity,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import type { LinkVia } from './types';
 
@@ -58,7 +59,7 @@ export function linkErrorFinding(input: LinkErrorInput): Finding {
   };
   return {
     id: 'link-error',
-    severity: input.severity ?? 'risk',
+    severity: input.severity ?? DEFAULT_CHECK_SEVERITY['link-error'],
     title: input.title,
     evidence: JSON.parse(
       JSON.stringify({

@@ -15,6 +15,7 @@
  */
 
 import type { Finding } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import type { EntityMetaInput } from '../store/ReadinessStore';
 
 /**
  * The annotation of the AWS ECS plugin for Backstage that names services by ARN. One ARN, or
@@ -154,6 +155,12 @@ export interface LinkResult {
   /** One per entity and service (deduplicated), sorted by entity then service ARN. */
   links: EntityServiceLink[];
   errors: EntityLinkError[];
+  /**
+   * The catalog's view (title, owner, system) of every entity in `links` or `errors`, one per
+   * entity, sorted by entity ref. An entity the catalog no longer has (a dependent named by a
+   * stale relation) has only the kind, namespace and name of its ref.
+   */
+  entities: EntityMetaInput[];
   /** How many catalog entities were read (entities with a link annotation or ECS Resources). */
   entitiesRead: number;
 }

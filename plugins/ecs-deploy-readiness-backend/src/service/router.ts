@@ -14,100 +14,391 @@
  * limitations under the License.
  */
 
-import type { LoggerService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
-import express from 'express';
-import Router from 'express-promise-router';
-import { z } from 'zod';
-import type { AuditRun, ReadinessStore } from '../store/ReadinessStore';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  ecsDeployReadinessAuditRunPermission,
+  type EntityReadinessStatus,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import type express from 'express';
+import { spec } from '../schema/openapi.generated';
+import type { ReadinessStore, ScorecardQuery } from '../store/ReadinessStore';
+import { scorecardCsvLines } from './csv';
+import type { ManualAudits } from './ManualAudits';
+import {
+  auditRunInfo,
+  checkCatalogue,
+  entityReadiness,
+  pullErrorItem,
+  scorecardRow,
+} from './responses';
+import type { EntityVisibility } from './visibility';
 
 /** @internal */
 export interface RouterOptions {
   logger: LoggerService;
   store: ReadinessStore;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  visibility: EntityVisibility;
+  manualAudits: ManualAudits;
+  clock?: () => Date;
+  /** Validate every response against the OpenAPI document too (tests). */
+  validateResponses?: boolean;
 }
 
-// Kind, namespace and name as the catalog allows them (and no longer than the store's key).
-const entityParams = z.object({
-  kind: z.string().min(1).max(63),
-  namespace: z.string().min(1).max(63),
-  name: z.string().min(1).max(253),
-});
+/** The catalog's own kinds; any other kind must be one the plugin has linked. */
+const BUILT_IN_KINDS = [
+  'api',
+  'component',
+  'domain',
+  'group',
+  'location',
+  'resource',
+  'system',
+  'template',
+  'user',
+];
+const KINDS_CACHE_MS = 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const SUMMARY_DAYS = 30;
 
 /**
- * The plugin's HTTP API. Every route but `/health` needs Backstage credentials (the http
- * router's default policy); errors are `@backstage/errors`, which the framework maps to 4xx.
+ * The plugin's HTTP API, as `src/schema/openapi.yaml` documents it; requests are validated
+ * against the document before a handler runs. Every route but `/health` needs a user or service
+ * token, and shows only the entities the catalog lets the caller read. Errors are
+ * `@backstage/errors`, which the framework maps to 4xx.
  *
  * @internal
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store } = options;
-  const router = Router();
-  router.use(express.json());
+  const { store, httpAuth, permissions, visibility, manualAudits } = options;
+  const clock = options.clock ?? (() => new Date());
+  const router = createValidatedOpenApiRouter(spec, {
+    validatorOptions: {
+      // Credentials are Backstage's to check (httpAuth): a missing token is a 401, not a 400.
+      validateSecurity: false,
+      ...(options.validateResponses && { validateResponses: true }),
+    },
+  });
+
+  let kinds: { at: number; set: Promise<Set<string>> } | undefined;
+  const knownKinds = () => {
+    const now = Date.now();
+    if (!kinds || now - kinds.at > KINDS_CACHE_MS) {
+      const set = store
+        .listEntityKinds()
+        .then(linked => new Set([...BUILT_IN_KINDS, ...linked]));
+      set.catch(() => {
+        kinds = undefined;
+      });
+      kinds = { at: now, set };
+    }
+    return kinds.set;
+  };
+
+  // Any request of the typed router: its params and query are typed from the document.
+  const credentialsOf = (req: express.Request<any, any, any, any>) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  /** The entity of the path, when it exists and the caller may read it; else a 404. */
+  const readableEntity = async (
+    params: { kind: string; namespace: string; name: string },
+    credentials: BackstageCredentials,
+  ) => {
+    const kind = params.kind.toLocaleLowerCase('en-US');
+    if (!(await knownKinds()).has(kind)) {
+      throw new InputError(
+        `Invalid kind '${params.kind}': not a catalog kind, nor the kind of an entity linked to ECS`,
+      );
+    }
+    const entityRef = stringifyEntityRef({ ...params, kind }).toLocaleLowerCase(
+      'en-US',
+    );
+    const entity = await visibility.getEntity(entityRef, credentials);
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef}`);
+    }
+    return { entityRef, entity };
+  };
+
+  const notAudited = (entityRef: string) =>
+    new NotFoundError(
+      `No readiness report for ${entityRef}: it has not been audited yet, or links to no ECS service`,
+    );
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
-  // Interim: the stored report of one entity, with its services' reports.
   router.get('/entities/:kind/:namespace/:name/readiness', async (req, res) => {
-    const parsed = entityParams.safeParse(req.params);
-    if (!parsed.success) {
-      throw new InputError(`Invalid entity ref: ${parsed.error.message}`);
-    }
-    const entityRef = stringifyEntityRef(parsed.data);
+    const credentials = await credentialsOf(req);
+    const { entityRef, entity } = await readableEntity(req.params, credentials);
     const report = await store.getEntityReport(entityRef);
-    if (!report) {
-      throw new NotFoundError(
-        `No readiness report for ${entityRef}: it has not been audited, or links to no ECS service`,
+    if (!report) throw notAudited(entityRef);
+    const links = await store.listLinks({ entityRefs: [entityRef] });
+    const serviceArns = [
+      ...new Set([...report.serviceArns, ...links.map(l => l.serviceArn)]),
+    ];
+    const [services, summaries, lastShardAudits] = await Promise.all([
+      store.getServiceReports(serviceArns),
+      serviceArns.length
+        ? store.summarizePullErrors({
+            serviceArns,
+            since: new Date(clock().getTime() - SUMMARY_DAYS * DAY_MS),
+          })
+        : Promise.resolve([]),
+      store.lastShardAudits(),
+    ]);
+    res.json(
+      entityReadiness({
+        entityRef,
+        title: entity.metadata.title,
+        report,
+        services,
+        links,
+        summaries,
+        lastAudited: report.stale
+          ? undefined
+          : await lastAudited(store, entityRef, services, lastShardAudits),
+      }),
+    );
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/pull-errors',
+    async (req, res) => {
+      const credentials = await credentialsOf(req);
+      const { entityRef } = await readableEntity(req.params, credentials);
+      const until = req.query.until ? new Date(req.query.until) : clock();
+      const since = req.query.since
+        ? new Date(req.query.since)
+        : new Date(until.getTime() - SUMMARY_DAYS * DAY_MS);
+      if (!(since.getTime() < until.getTime())) {
+        throw new InputError(
+          `Invalid since '${
+            req.query.since
+          }': must be before until (${until.toISOString()})`,
+        );
+      }
+      const filter = {
+        entityRef,
+        since,
+        until,
+        ...(req.query.category?.length && {
+          categories: [...new Set(req.query.category)],
+        }),
+      };
+      const [page, counts] = await Promise.all([
+        store.listPullErrors({
+          ...filter,
+          limit: req.query.limit ?? 50,
+          ...(req.query.cursor && { cursor: req.query.cursor }),
+        }),
+        store.countPullErrors(filter),
+      ]);
+      res.json({
+        items: page.items.map(pullErrorItem),
+        ...(page.nextCursor && { nextCursor: page.nextCursor }),
+        counts,
+        since: since.toISOString(),
+        until: until.toISOString(),
+      });
+    },
+  );
+
+  router.post('/entities/:kind/:namespace/:name/audit', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { entityRef } = await readableEntity(req.params, credentials);
+    const [decision] = await permissions.authorize(
+      [
+        {
+          permission: ecsDeployReadinessAuditRunPermission,
+          resourceRef: entityRef,
+        },
+      ],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to audit ${entityRef}: needs the permission ${ecsDeployReadinessAuditRunPermission.name}`,
       );
     }
-    const services = await store.getServiceReports(report.serviceArns);
-    // A report that is not stale was confirmed by the latest finished run (an unchanged report
-    // is not rewritten, so its updatedAt is when it last changed, not when it was last audited).
-    // With shard tasks, the latest finished run of one of its services' shards (or a whole
-    // audit); for an entity without services, the latest catalog link.
-    const shards = new Set(services.map(s => `${s.accountId}/${s.region}`));
-    const counts = (run: AuditRun) => {
-      if (shards.size === 0) return true;
-      if (run.shard) return shards.has(run.shard);
-      return run.trigger !== 'link';
+    const { run, deduplicated } = await manualAudits.start(entityRef);
+    res.status(202).json(auditRunInfo(run, deduplicated));
+  });
+
+  router.get('/runs/:id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const run = await store.getAuditRun(Number(req.params.id));
+    if (!run) throw new NotFoundError(`No audit run ${req.params.id}`);
+    // A manual run names its entity: only those who may read the entity see it.
+    if (
+      run.entityRef &&
+      !(await visibility.getEntity(run.entityRef, credentials))
+    ) {
+      throw new NotFoundError(`No audit run ${req.params.id}`);
+    }
+    res.json(auditRunInfo(run));
+  });
+
+  const scorecardQuery = async (
+    query: {
+      owner?: string[];
+      system?: string[];
+      status?: string[];
+      q?: string;
+      sort?: string;
+      order?: string;
+    },
+    credentials: BackstageCredentials,
+  ): Promise<ScorecardQuery> => {
+    const visibleRefs = await visibility.visibleRefs(credentials, async () =>
+      (await store.listEntityMeta()).map(e => e.entityRef),
+    );
+    return {
+      ...(query.owner?.length && {
+        owners: refsOf('owner', query.owner, 'group'),
+      }),
+      ...(query.system?.length && {
+        systems: refsOf('system', query.system, 'system'),
+      }),
+      ...(query.status?.length && {
+        statuses: [...new Set(query.status)] as EntityReadinessStatus[],
+      }),
+      ...(query.q && { q: query.q }),
+      sort: (query.sort ?? 'status') as ScorecardQuery['sort'],
+      order: (query.order ?? 'asc') as ScorecardQuery['order'],
+      ...(visibleRefs && { visibleRefs }),
     };
-    const lastRun = report.stale
-      ? undefined
-      : (await store.listAuditRuns({ limit: 500 })).find(
-          run => run.finishedAt && run.status !== 'failed' && counts(run),
-        );
-    services.sort((a, b) => a.serviceArn.localeCompare(b.serviceArn, 'en'));
+  };
+
+  router.get('/scorecard', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = await scorecardQuery(req.query, credentials);
+    const result = await store.listScorecard({
+      ...query,
+      limit: req.query.limit ?? 50,
+      ...(req.query.cursor && { cursor: req.query.cursor }),
+    });
     res.json({
-      entityRef,
-      status: report.status,
-      stale: report.stale,
-      staleErrors: report.staleErrors,
-      staleSince: report.staleSince,
-      lastAudited: lastRun?.finishedAt,
-      updatedAt: report.updatedAt,
-      statusSince: report.statusSince,
-      counts: report.counts,
-      findings: report.findings,
-      services: services.map(s => ({
-        serviceArn: s.serviceArn,
-        accountId: s.accountId,
-        region: s.region,
-        clusterArn: s.clusterArn,
-        status: s.status,
-        findings: s.findings,
-        details: s.details,
-        stale: s.stale,
-        staleErrors: s.staleErrors,
-        updatedAt: s.updatedAt,
-        statusSince: s.statusSince,
-      })),
+      items: result.items.map(scorecardRow),
+      totals: result.totals,
+      ...(result.nextCursor && { nextCursor: result.nextCursor }),
     });
   });
 
+  router.get('/scorecard.csv', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = await scorecardQuery(req.query, credentials);
+    const result = await store.listScorecard(query);
+    const day = clock().toISOString().slice(0, 10);
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .attachment(`ecs-deploy-readiness-${day}.csv`);
+    res.send([...scorecardCsvLines(result.items.map(scorecardRow))].join(''));
+  });
+
+  router.get('/scorecard/trend', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = await scorecardQuery(
+      { owner: req.query.owner, system: req.query.system },
+      credentials,
+    );
+    const days = await store.scorecardTrend({
+      days: req.query.days ?? 30,
+      now: clock(),
+      ...(query.owners && { owners: query.owners }),
+      ...(query.systems && { systems: query.systems }),
+      ...(query.visibleRefs && { visibleRefs: query.visibleRefs }),
+    });
+    res.json({ days });
+  });
+
+  router.get('/checks', async (req, res) => {
+    await credentialsOf(req);
+    res.json(checkCatalogue());
+  });
+
   return router;
+}
+
+/** Owner or system filters as lower-case entity refs; a bare name is in the default namespace. */
+function refsOf(
+  parameter: string,
+  values: string[],
+  defaultKind: string,
+): string[] {
+  return [
+    ...new Set(
+      values.map(value => {
+        try {
+          return stringifyEntityRef(
+            parseEntityRef(value, {
+              defaultKind,
+              defaultNamespace: 'default',
+            }),
+          ).toLocaleLowerCase('en-US');
+        } catch (error) {
+          throw new InputError(
+            `Invalid ${parameter} '${value}': ${(error as Error).message}`,
+          );
+        }
+      }),
+    ),
+  ];
+}
+
+/**
+ * When the report was last confirmed: the oldest of its services' shards' latest audit that did
+ * not fail (an unchanged report is not rewritten, so its `updatedAt` says when it changed, not
+ * when it was audited); for an entity without services, the latest catalog link.
+ */
+async function lastAudited(
+  store: ReadinessStore,
+  entityRef: string,
+  services: Array<{ accountId: string; region: string }>,
+  lastShardAudits: Map<string, string>,
+): Promise<string | undefined> {
+  if (services.length === 0) {
+    const runs = await store.listAuditRuns({ limit: 50 });
+    return runs.find(
+      run =>
+        run.trigger === 'link' && run.finishedAt && run.status !== 'failed',
+    )?.finishedAt;
+  }
+  let oldest: string | undefined;
+  for (const service of services) {
+    const at = lastShardAudits.get(`${service.accountId}/${service.region}`);
+    if (!at) {
+      oldest = undefined;
+      break;
+    }
+    if (!oldest || at < oldest) oldest = at;
+  }
+  // A manual audit of the entity covers all its services.
+  const manual = await store.findRecentAuditRun({
+    trigger: 'manual',
+    entityRef,
+    startedSince: new Date(0),
+  });
+  if (
+    manual?.finishedAt &&
+    manual.status !== 'failed' &&
+    (!oldest || manual.finishedAt > oldest)
+  ) {
+    return manual.finishedAt;
+  }
+  return oldest;
 }

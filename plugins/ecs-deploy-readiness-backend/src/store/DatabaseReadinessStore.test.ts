@@ -27,7 +27,16 @@ import type {
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { DatabaseReadinessStore } from './DatabaseReadinessStore';
-import type { PullErrorInput, ServiceReportInput } from './ReadinessStore';
+import type {
+  EntityMetaInput,
+  EntityStatus,
+  PullErrorInput,
+  PullErrorSummary,
+  ScorecardEntry,
+  ScorecardQuery,
+  ServiceReportInput,
+  TrendDay,
+} from './ReadinessStore';
 
 jest.setTimeout(60_000);
 
@@ -44,6 +53,7 @@ const TABLES = [
   'link_errors',
   'service_deployments',
   'service_events',
+  'entities',
 ];
 
 // Every case runs on SQLite and on PostgreSQL 15. PostgreSQL is the real server that
@@ -94,13 +104,23 @@ const serviceReport = (
   ...overrides,
 });
 
-const classified: ClassifiedPullError = {
+// Cast: the classifier's ranked candidates are being added (issue 15).
+const classified = {
   category: 'manifest-unknown-tag',
   fixKey: 'manifest-unknown-tag',
   fixVars: { image: 'nginx:gone' },
   confidence: 'high',
   extracted: { image: 'nginx:gone', tag: 'gone' },
-};
+  candidates: [
+    {
+      category: 'manifest-unknown-tag',
+      fixKey: 'manifest-unknown-tag',
+      confidence: 0.9,
+      reason: 'the registry has no such tag',
+    },
+  ],
+  ambiguous: false,
+} as ClassifiedPullError;
 
 const pullError = (
   taskId: string,
@@ -116,6 +136,18 @@ const pullError = (
   classified,
   image: 'nginx:gone',
   occurredAt,
+  ...overrides,
+});
+
+/** The catalog view of `component:default/<name>`. */
+const meta = (
+  name: string,
+  overrides: Partial<EntityMetaInput> = {},
+): EntityMetaInput => ({
+  entityRef: `component:default/${name}`,
+  kind: 'Component',
+  namespace: 'default',
+  name,
   ...overrides,
 });
 
@@ -580,6 +612,73 @@ for (const databaseId of DATABASE_IDS) {
       ).rejects.toBeInstanceOf(InputError);
     });
 
+    it('pages the pull errors of an entity with several services newest first, ties by id', async () => {
+      const { store } = await setUp();
+      const THIRD = 'arn:aws:ecs:eu-west-1:123456789012:service/prod/third';
+      await store.upsertEntityReport({
+        entityRef: 'component:default/web',
+        status: 'blocked',
+        serviceArns: [SERVICE, OTHER_SERVICE, THIRD],
+        findings: [],
+        counts: {},
+      });
+      const services = [SERVICE, OTHER_SERVICE, THIRD];
+      // 12 errors over 3 services, four at the same time.
+      await store.addPullErrors(
+        Array.from({ length: 12 }, (_, i) =>
+          pullError(
+            `t${String(i).padStart(2, '0')}`,
+            i < 4
+              ? '2026-05-31T00:00:00.000Z'
+              : `2026-05-2${i % 10}T00:00:00.000Z`,
+            { serviceArn: services[i % 3] },
+          ),
+        ),
+      );
+      const all = await store.listPullErrors({
+        entityRef: 'component:default/web',
+        limit: 500,
+      });
+      expect(all.items).toHaveLength(12);
+      for (let i = 1; i < all.items.length; i++) {
+        const [a, b] = [all.items[i - 1], all.items[i]];
+        expect(
+          a.occurredAt > b.occurredAt ||
+            (a.occurredAt === b.occurredAt && a.id > b.id),
+        ).toBe(true);
+      }
+      for (const limit of [1, 3, 5]) {
+        const seen: number[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listPullErrors({
+            entityRef: 'component:default/web',
+            limit,
+            cursor,
+          });
+          seen.push(...page.items.map(i => i.id));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(seen).toEqual(all.items.map(i => i.id));
+      }
+      // One of its services, and a service it does not link to.
+      expect(
+        (
+          await store.listPullErrors({
+            entityRef: 'component:default/web',
+            serviceArn: THIRD,
+          })
+        ).items.map(i => i.serviceArn),
+      ).toEqual([THIRD, THIRD, THIRD, THIRD]);
+      expect(
+        (
+          await store.listPullErrors({
+            entityRef: 'component:default/other',
+          })
+        ).items,
+      ).toEqual([]);
+    });
+
     it('prunes pull errors older than the retention', async () => {
       const { store } = await setUp();
       await store.addPullErrors([
@@ -1003,6 +1102,1021 @@ for (const databaseId of DATABASE_IDS) {
       expect(await store.lastShardAudits()).toEqual(
         new Map([['123456789012/eu-west-1', '2026-06-01T10:01:00.000Z']]),
       );
+    });
+
+    it('migrates the API migration down and up, filling the fix key of older pull errors', async () => {
+      const { knex, store } = await setUp();
+      await store.replaceLinks({
+        links: [],
+        linkErrors: [],
+        entities: [meta('web', { title: 'Web' })],
+      });
+      await store.startAuditRun({
+        trigger: 'manual',
+        entityRef: 'component:default/web',
+        servicesTotal: 2,
+      });
+      await store.addPullErrors([pullError('a', '2026-05-30T08:00:00.000Z')]);
+
+      await knex.migrate.down({
+        directory: DatabaseReadinessStore.migrationsDirectory,
+      });
+      expect(await knex.schema.hasTable('entities')).toBe(false);
+      expect(await knex.schema.hasColumn('audit_runs', 'entity_ref')).toBe(
+        false,
+      );
+      expect(await knex.schema.hasColumn('audit_runs', 'services_total')).toBe(
+        false,
+      );
+      expect(await knex.schema.hasColumn('pull_errors', 'fix_key')).toBe(false);
+      // Written by the previous version: no fix key column.
+      await knex('pull_errors').insert({
+        task_arn: 'arn:aws:ecs:eu-west-1:123456789012:task/prod/old',
+        container: 'web',
+        service_arn: SERVICE,
+        account_id: '123456789012',
+        region: 'eu-west-1',
+        category: 'manifest-unknown-tag',
+        message: 'CannotPullContainerError',
+        classified: JSON.stringify({ ...classified, fixKey: 'narrower-key' }),
+        occurred_at: '2026-05-31T08:00:00.000Z',
+        recorded_at: '2026-05-31T08:00:00.000Z',
+      });
+
+      const again = await DatabaseReadinessStore.create({
+        database: mockServices.database({ knex }),
+        clock: () => now,
+      });
+      expect(
+        await knex('pull_errors').orderBy('occurred_at').select('fix_key'),
+      ).toEqual([
+        { fix_key: 'manifest-unknown-tag' },
+        { fix_key: 'narrower-key' },
+      ]);
+      expect(await again.listEntityMeta()).toEqual([]);
+      expect((await again.listAuditRuns())[0].entityRef).toBeUndefined();
+      expect(
+        (await again.listPullErrors({ serviceArn: SERVICE })).items,
+      ).toHaveLength(2);
+    });
+
+    it('replaces the catalog view of the entities with the links, only when given', async () => {
+      const { knex, store } = await setUp();
+      await store.replaceLinks({
+        links: [],
+        linkErrors: [],
+        entities: [
+          meta('web', {
+            title: 'Web',
+            owner: 'Group:default/Team-A',
+            system: 'System:default/Shop',
+          }),
+          meta('worker'),
+          { ...meta('web'), title: 'duplicate, ignored' },
+          {
+            entityRef: 'Resource:default/Queue',
+            kind: 'Resource',
+            namespace: 'default',
+            name: 'Queue',
+            title: '',
+          },
+        ],
+      });
+      expect(await store.listEntityMeta()).toEqual([
+        {
+          entityRef: 'component:default/web',
+          kind: 'Component',
+          namespace: 'default',
+          name: 'web',
+          title: 'Web',
+          owner: 'group:default/team-a',
+          system: 'system:default/shop',
+        },
+        {
+          entityRef: 'component:default/worker',
+          kind: 'Component',
+          namespace: 'default',
+          name: 'worker',
+        },
+        {
+          entityRef: 'resource:default/queue',
+          kind: 'Resource',
+          namespace: 'default',
+          name: 'Queue',
+        },
+      ]);
+      expect(await store.listEntityKinds()).toEqual(['component', 'resource']);
+      expect(
+        (await store.listEntityMeta(['Component:default/Worker'])).map(
+          e => e.entityRef,
+        ),
+      ).toEqual(['component:default/worker']);
+
+      // A link without entities leaves them alone.
+      tick();
+      await store.replaceLinks({ links: [], linkErrors: [] });
+      expect(await store.listEntityMeta()).toHaveLength(3);
+
+      // With entities: exactly that set; only changed rows are written.
+      await store.replaceLinks({
+        links: [],
+        linkErrors: [],
+        entities: [
+          meta('worker', { owner: 'group:default/team-b' }),
+          meta('api'),
+        ],
+      });
+      const rows = await knex('entities')
+        .orderBy('entity_ref')
+        .select('entity_ref', 'owner', 'updated_at');
+      expect(rows).toEqual([
+        {
+          entity_ref: 'component:default/api',
+          owner: null,
+          updated_at: '2026-06-01T10:01:00.000Z',
+        },
+        {
+          entity_ref: 'component:default/worker',
+          owner: 'group:default/team-b',
+          updated_at: '2026-06-01T10:01:00.000Z',
+        },
+      ]);
+      tick();
+      await store.replaceLinks({
+        links: [],
+        linkErrors: [],
+        entities: [
+          meta('worker', { owner: 'group:default/team-b' }),
+          meta('api'),
+        ],
+      });
+      expect(
+        (await knex('entities').select('updated_at')).map(r => r.updated_at),
+      ).toEqual(['2026-06-01T10:01:00.000Z', '2026-06-01T10:01:00.000Z']);
+      await store.replaceLinks({ links: [], linkErrors: [], entities: [] });
+      expect(await store.listEntityMeta()).toEqual([]);
+      expect(await store.listEntityKinds()).toEqual([]);
+    });
+
+    describe('scorecard', () => {
+      // Six entities; statusSince t0 (checkout, billing), t1 (search_v2, orders), t2 (legacy,
+      // zeta). legacy has a report and no catalog view.
+      const CHECKOUT = 'component:default/checkout';
+      const BILLING = 'component:default/billing';
+      const SEARCH = 'component:default/search_v2';
+      const ORDERS = 'api:default/orders';
+      const LEGACY = 'resource:default/legacy';
+      const ZETA = 'component:default/zeta';
+      const short = (ref: string) => ref.split('/')[1];
+
+      async function seed() {
+        const env = await setUp();
+        const { store } = env;
+        await store.replaceLinks({
+          links: [],
+          linkErrors: [],
+          entities: [
+            meta('checkout', {
+              title: 'Checkout',
+              owner: 'group:default/payments',
+              system: 'system:default/shop',
+            }),
+            meta('billing', { owner: 'group:default/payments' }),
+            meta('search_v2', {
+              title: '100% Search',
+              owner: 'group:default/discovery',
+              system: 'system:default/shop',
+            }),
+            {
+              entityRef: ORDERS,
+              kind: 'API',
+              namespace: 'default',
+              name: 'orders',
+              title: 'orders API',
+              system: 'system:default/shop',
+            },
+            meta('zeta', {
+              title: 'Alpha',
+              owner: 'group:default/payments',
+              system: 'system:default/tools',
+            }),
+          ],
+        });
+        const report = (entityRef: string, status: EntityStatus) => ({
+          report: {
+            entityRef,
+            status,
+            serviceArns: [],
+            findings: [],
+            counts: {},
+          },
+        });
+        await store.upsertEntityReports([
+          report(CHECKOUT, 'blocked'),
+          report(BILLING, 'ready'),
+        ]);
+        tick();
+        await store.upsertEntityReports([
+          report(SEARCH, 'at-risk'),
+          report(ORDERS, 'ready'),
+        ]);
+        tick();
+        await store.upsertEntityReports([
+          report(LEGACY, 'unknown'),
+          report(ZETA, 'blocked'),
+        ]);
+        return env;
+      }
+
+      /** Every row of a query, page by page, and how many pages it took. */
+      async function pageThrough(
+        store: DatabaseReadinessStore,
+        query: ScorecardQuery,
+      ) {
+        const refs: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.listScorecard({ ...query, cursor });
+          refs.push(...page.items.map(i => i.entityRef));
+          cursor = page.nextCursor;
+          pages += 1;
+        } while (cursor && pages < 50);
+        return { refs, pages };
+      }
+
+      const EXPECTED: Record<
+        NonNullable<ScorecardQuery['sort']>,
+        { asc: string[]; desc: string[] }
+      > = {
+        status: {
+          asc: [CHECKOUT, ZETA, SEARCH, LEGACY, ORDERS, BILLING],
+          desc: [BILLING, ORDERS, LEGACY, SEARCH, ZETA, CHECKOUT],
+        },
+        name: {
+          asc: [ORDERS, BILLING, CHECKOUT, SEARCH, ZETA, LEGACY],
+          desc: [LEGACY, ZETA, SEARCH, CHECKOUT, BILLING, ORDERS],
+        },
+        // '100% search', 'alpha', 'billing' (no title: the name), 'checkout', 'legacy' (no
+        // catalog view: the ref's name), 'orders api'.
+        title: {
+          asc: [SEARCH, ZETA, BILLING, CHECKOUT, LEGACY, ORDERS],
+          desc: [ORDERS, LEGACY, CHECKOUT, BILLING, ZETA, SEARCH],
+        },
+        // No owner: last in both orders.
+        owner: {
+          asc: [SEARCH, BILLING, CHECKOUT, ZETA, ORDERS, LEGACY],
+          desc: [ZETA, CHECKOUT, BILLING, SEARCH, LEGACY, ORDERS],
+        },
+        system: {
+          asc: [ORDERS, CHECKOUT, SEARCH, ZETA, BILLING, LEGACY],
+          desc: [ZETA, SEARCH, CHECKOUT, ORDERS, LEGACY, BILLING],
+        },
+        statusSince: {
+          asc: [BILLING, CHECKOUT, ORDERS, SEARCH, ZETA, LEGACY],
+          desc: [LEGACY, ZETA, SEARCH, ORDERS, CHECKOUT, BILLING],
+        },
+      };
+
+      it('sorts by each key in both orders, and pages through every row once', async () => {
+        const { store } = await seed();
+        for (const [sort, orders] of Object.entries(EXPECTED)) {
+          for (const order of ['asc', 'desc'] as const) {
+            const query: ScorecardQuery = {
+              sort: sort as ScorecardQuery['sort'],
+              order,
+            };
+            const all = await store.listScorecard(query);
+            expect([sort, order, all.items.map(i => i.entityRef)]).toEqual([
+              sort,
+              order,
+              orders[order],
+            ]);
+            expect(all.nextCursor).toBeUndefined();
+            for (const limit of [1, 2, 4]) {
+              const { refs, pages } = await pageThrough(store, {
+                ...query,
+                limit,
+              });
+              expect([sort, order, limit, refs]).toEqual([
+                sort,
+                order,
+                limit,
+                orders[order],
+              ]);
+              expect(pages).toBe(Math.ceil(6 / limit));
+            }
+          }
+        }
+        // The default: worst first.
+        expect(
+          (await store.listScorecard({})).items.map(i => i.entityRef),
+        ).toEqual(EXPECTED.status.asc);
+      });
+
+      it('pages through ties by entity ref, every row once', async () => {
+        const { store } = await setUp();
+        // 25 entities of three statuses, all written at the same time: statusSince, status
+        // and the missing owner tie.
+        const refs = Array.from(
+          { length: 25 },
+          (_, i) => `component:default/e-${String(i).padStart(2, '0')}`,
+        );
+        const statuses: EntityStatus[] = ['ready', 'blocked', 'at-risk'];
+        await store.upsertEntityReports(
+          refs.map((entityRef, i) => ({
+            report: {
+              entityRef,
+              status: statuses[i % 3],
+              serviceArns: [],
+              findings: [],
+              counts: {},
+            },
+          })),
+        );
+        for (const sort of [
+          'status',
+          'owner',
+          'statusSince',
+          'title',
+        ] as const) {
+          for (const order of ['asc', 'desc'] as const) {
+            const all = (await store.listScorecard({ sort, order })).items.map(
+              i => i.entityRef,
+            );
+            expect(new Set(all).size).toBe(25);
+            const { refs: paged } = await pageThrough(store, {
+              sort,
+              order,
+              limit: 4,
+            });
+            expect(paged).toEqual(all);
+          }
+        }
+        const byStatus = (await store.listScorecard({})).items;
+        expect(byStatus.slice(0, 8).every(i => i.status === 'blocked')).toBe(
+          true,
+        );
+        expect(byStatus.slice(0, 8).map(i => i.entityRef)).toEqual(
+          [...byStatus.slice(0, 8).map(i => i.entityRef)].sort(),
+        );
+      });
+
+      it('filters by owner, system, status and text, with totals of the whole filter', async () => {
+        const { store } = await seed();
+        const refs = async (query: ScorecardQuery) =>
+          (await store.listScorecard({ sort: 'name', ...query })).items.map(i =>
+            short(i.entityRef),
+          );
+
+        const payments = await store.listScorecard({
+          owners: ['Group:default/Payments'],
+          limit: 1,
+        });
+        expect(payments.items.map(i => i.entityRef)).toEqual([CHECKOUT]);
+        expect(payments.totals).toEqual({
+          blocked: 2,
+          'at-risk': 0,
+          unknown: 0,
+          ready: 1,
+          total: 3,
+        });
+        expect(payments.nextCursor).toBeDefined();
+
+        expect(await refs({ systems: ['system:default/shop'] })).toEqual([
+          'orders',
+          'checkout',
+          'search_v2',
+        ]);
+        expect(
+          await refs({
+            owners: ['group:default/payments', 'group:default/discovery'],
+            systems: ['system:default/shop'],
+          }),
+        ).toEqual(['checkout', 'search_v2']);
+        expect(await refs({ statuses: ['ready', 'unknown'] })).toEqual([
+          'orders',
+          'billing',
+          'legacy',
+        ]);
+        // Any case, in the title, the name or the ref; LIKE wildcards match literally.
+        expect(await refs({ q: 'SEARCH' })).toEqual(['search_v2']);
+        expect(await refs({ q: '%' })).toEqual(['search_v2']);
+        expect(await refs({ q: '_' })).toEqual(['search_v2']);
+        expect(await refs({ q: 'h_v' })).toEqual(['search_v2']);
+        expect(await refs({ q: 'alpha' })).toEqual(['zeta']);
+        expect(await refs({ q: 'Legacy' })).toEqual(['legacy']);
+        expect(await refs({ q: 'api:' })).toEqual(['orders']);
+        expect(await refs({ q: 'default/b' })).toEqual(['billing']);
+        expect(await refs({ q: 'nothing like it' })).toEqual([]);
+
+        const none = await store.listScorecard({ owners: ['group:default/x'] });
+        expect(none).toEqual({
+          items: [],
+          totals: { blocked: 0, 'at-risk': 0, unknown: 0, ready: 0, total: 0 },
+        });
+        expect((await store.listScorecard({})).totals).toEqual({
+          blocked: 2,
+          'at-risk': 1,
+          unknown: 1,
+          ready: 2,
+          total: 6,
+        });
+      });
+
+      it('rejects a cursor that does not decode or belongs to another sort or filter', async () => {
+        const { store } = await seed();
+        const { nextCursor } = await store.listScorecard({
+          sort: 'name',
+          limit: 2,
+        });
+        expect(nextCursor).toBeDefined();
+        const attempts: ScorecardQuery[] = [
+          { sort: 'name', cursor: 'nonsense' },
+          {
+            sort: 'name',
+            cursor: Buffer.from('{"s":1}').toString('base64url'),
+          },
+          {
+            sort: 'name',
+            cursor: Buffer.from('{"s":"x","k":[1]}').toString('base64url'),
+          },
+          { sort: 'title', cursor: nextCursor },
+          { sort: 'name', order: 'desc', cursor: nextCursor },
+          { sort: 'name', statuses: ['ready'], cursor: nextCursor },
+          { sort: 'name', q: 'a', cursor: nextCursor },
+        ];
+        for (const query of attempts) {
+          const result = store.listScorecard(query);
+          await expect(result).rejects.toBeInstanceOf(InputError);
+          await expect(result).rejects.toThrow(/cursor/);
+        }
+        // The same query with the cursor goes on.
+        expect(
+          (
+            await store.listScorecard({
+              sort: 'name',
+              limit: 2,
+              cursor: nextCursor,
+            })
+          ).items.map(i => i.entityRef),
+        ).toEqual([CHECKOUT, SEARCH]);
+        await expect(
+          store.listScorecard({ sort: 'bogus' as any }),
+        ).rejects.toBeInstanceOf(InputError);
+      });
+
+      it('counts and returns only the visible entities', async () => {
+        const { store } = await seed();
+        const visibleRefs = new Set([CHECKOUT, LEGACY, ORDERS]);
+        const all = await store.listScorecard({ visibleRefs });
+        expect(all.items.map(i => i.entityRef)).toEqual([
+          CHECKOUT,
+          LEGACY,
+          ORDERS,
+        ]);
+        expect(all.totals).toEqual({
+          blocked: 1,
+          'at-risk': 0,
+          unknown: 1,
+          ready: 1,
+          total: 3,
+        });
+        expect(all.nextCursor).toBeUndefined();
+        for (const sort of ['status', 'name', 'owner'] as const) {
+          const { refs } = await pageThrough(store, {
+            sort,
+            visibleRefs,
+            limit: 1,
+          });
+          expect(refs).toEqual(
+            EXPECTED[sort].asc.filter(ref => visibleRefs.has(ref)),
+          );
+        }
+        const first = await store.listScorecard({ visibleRefs, limit: 2 });
+        expect(first.items.map(i => i.entityRef)).toEqual([CHECKOUT, LEGACY]);
+        expect(first.totals.total).toBe(3);
+        // A filter and the visible set together.
+        const mine = await store.listScorecard({
+          visibleRefs,
+          owners: ['group:default/payments'],
+        });
+        expect(mine.items.map(i => i.entityRef)).toEqual([CHECKOUT]);
+        expect(mine.totals).toEqual({
+          blocked: 1,
+          'at-risk': 0,
+          unknown: 0,
+          ready: 0,
+          total: 1,
+        });
+        expect(await store.listScorecard({ visibleRefs: new Set() })).toEqual({
+          items: [],
+          totals: { blocked: 0, 'at-risk': 0, unknown: 0, ready: 0, total: 0 },
+        });
+      });
+
+      it('returns the catalog view, finding counts, the last pull failure and the oldest shard audit of each row', async () => {
+        const { store } = await setUp();
+        const US = 'arn:aws:ecs:us-east-1:210987654321:service/prod/api';
+        const NEVER = 'arn:aws:ecs:ap-south-1:999999999999:service/prod/x';
+        const shardRun = async (
+          accountId: string,
+          region: string,
+          status: 'succeeded' | 'failed',
+        ) => {
+          const id = await store.startAuditRun({
+            trigger: 'schedule',
+            shard: { accountId, region },
+          });
+          tick();
+          await store.finishAuditRun(id, {
+            status,
+            servicesAudited: 1,
+            entitiesAudited: 1,
+            callsByApi: {},
+            cacheHits: 0,
+            cacheMisses: 0,
+            errorsByAccount: {},
+          });
+        };
+        await shardRun('210987654321', 'us-east-1', 'succeeded'); // 10:01
+        await shardRun('123456789012', 'eu-west-1', 'succeeded'); // 10:02
+        await shardRun('210987654321', 'us-east-1', 'failed'); // 10:03, does not count
+
+        await store.upsertServiceReport(
+          serviceReport({
+            findings: [
+              finding({ severity: 'blocking' }),
+              finding({ severity: 'risk', id: 'tag-not-found' }),
+            ],
+          }),
+        );
+        await store.upsertServiceReport(
+          serviceReport({
+            serviceArn: OTHER_SERVICE,
+            findings: [finding({ severity: 'info' })],
+          }),
+          {
+            staleErrors: [
+              { code: 'ThrottlingException', message: 'slow down' },
+            ],
+          },
+        );
+        // US and NEVER have no report: their shard comes from the links.
+        await store.replaceLinks({
+          links: [US, NEVER].map(arn => ({
+            entityRef: 'component:default/api',
+            serviceArn: arn,
+            accountId: arn.split(':')[4],
+            region: arn.split(':')[3],
+            serviceName: 'x',
+            via: 'arn-annotation',
+          })),
+          linkErrors: [],
+          entities: [meta('web', { title: 'Web', owner: 'group:default/a' })],
+        });
+        const entity = (
+          name: string,
+          serviceArns: string[],
+          findings: Finding[] = [],
+        ) => ({
+          report: {
+            entityRef: `component:default/${name}`,
+            status: 'at-risk' as const,
+            serviceArns,
+            findings,
+            counts: {},
+          },
+        });
+        await store.upsertEntityReports([
+          entity(
+            'web',
+            [SERVICE, OTHER_SERVICE],
+            [finding({ id: 'link-error', severity: 'info' })],
+          ),
+          entity('api', [SERVICE, US]),
+          entity('lonely', []),
+          entity('unaudited', [SERVICE, NEVER]),
+        ]);
+        await store.addPullErrors([
+          pullError('a', '2026-05-30T08:00:00.000Z'),
+          pullError('b', '2026-05-29T08:00:00.000Z'),
+          pullError('c', '2026-05-31T08:00:00.000Z', {
+            serviceArn: OTHER_SERVICE,
+          }),
+        ]);
+
+        const expected: ScorecardEntry[] = [
+          {
+            entityRef: 'component:default/api',
+            kind: 'component',
+            namespace: 'default',
+            name: 'api',
+            status: 'at-risk',
+            stale: false,
+            statusSince: '2026-06-01T10:03:00.000Z',
+            serviceArns: [SERVICE, US].sort(),
+            counts: { blocking: 1, risk: 1, info: 0 },
+            lastPullFailureAt: '2026-05-30T08:00:00.000Z',
+            // us-east-1 audited at 10:01 (its failed run does not count), eu-west-1 at 10:02.
+            lastAuditedAt: '2026-06-01T10:01:00.000Z',
+          },
+          {
+            entityRef: 'component:default/lonely',
+            kind: 'component',
+            namespace: 'default',
+            name: 'lonely',
+            status: 'at-risk',
+            stale: false,
+            statusSince: '2026-06-01T10:03:00.000Z',
+            serviceArns: [],
+            counts: { blocking: 0, risk: 0, info: 0 },
+          },
+          {
+            entityRef: 'component:default/unaudited',
+            kind: 'component',
+            namespace: 'default',
+            name: 'unaudited',
+            status: 'at-risk',
+            stale: false,
+            statusSince: '2026-06-01T10:03:00.000Z',
+            serviceArns: [NEVER, SERVICE].sort(),
+            counts: { blocking: 1, risk: 1, info: 0 },
+            lastPullFailureAt: '2026-05-30T08:00:00.000Z',
+          },
+          {
+            entityRef: 'component:default/web',
+            kind: 'Component',
+            namespace: 'default',
+            name: 'web',
+            title: 'Web',
+            owner: 'group:default/a',
+            status: 'at-risk',
+            stale: false,
+            statusSince: '2026-06-01T10:03:00.000Z',
+            serviceArns: [SERVICE, OTHER_SERVICE].sort(),
+            // Its own info, the web service's blocking and risk, the worker's info and the
+            // audit error of its stale report (risk).
+            counts: { blocking: 1, risk: 2, info: 2 },
+            lastPullFailureAt: '2026-05-31T08:00:00.000Z',
+            lastAuditedAt: '2026-06-01T10:02:00.000Z',
+          },
+        ];
+        const all = await store.listScorecard({ sort: 'name' });
+        expect(all.items).toEqual(expected);
+        // Page by page, the same entries.
+        const paged: ScorecardEntry[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listScorecard({
+            sort: 'name',
+            limit: 1,
+            cursor,
+          });
+          paged.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(paged).toEqual(expected);
+        // And with a visible set (the other path).
+        expect(
+          (
+            await store.listScorecard({
+              sort: 'name',
+              limit: 3,
+              visibleRefs: new Set(expected.map(e => e.entityRef)),
+            })
+          ).items,
+        ).toEqual(expected.slice(0, 3));
+      });
+
+      it('answers every row of a large scorecard with batched lookups', async () => {
+        const { store } = await setUp();
+        const n = 2_050;
+        const arn = (i: number) =>
+          `arn:aws:ecs:eu-west-1:123456789012:service/prod/s-${i}`;
+        await store.upsertServiceReports(
+          Array.from({ length: n }, (_, i) => ({
+            report: serviceReport({
+              serviceArn: arn(i),
+              findings: i % 2 ? [finding()] : [],
+            }),
+          })),
+        );
+        await store.upsertEntityReports(
+          Array.from({ length: n }, (_, i) => ({
+            report: {
+              entityRef: `component:default/e-${String(i).padStart(4, '0')}`,
+              status: 'at-risk' as const,
+              serviceArns: [arn(i)],
+              findings: [],
+              counts: {},
+            },
+          })),
+        );
+        await store.addPullErrors([
+          pullError('x', '2026-05-30T00:00:00.000Z', { serviceArn: arn(7) }),
+        ]);
+        const started = Date.now();
+        const all = await store.listScorecard({ sort: 'name' });
+        const elapsed = Date.now() - started;
+        expect(all.items).toHaveLength(n);
+        expect(all.totals.total).toBe(n);
+        expect(all.items[7]).toMatchObject({
+          counts: { blocking: 0, risk: 1, info: 0 },
+          lastPullFailureAt: '2026-05-30T00:00:00.000Z',
+        });
+        expect(all.items[8].counts.risk).toBe(0);
+        expect(all.items[8].lastPullFailureAt).toBeUndefined();
+        const page = await store.listScorecard({ sort: 'name', limit: 10 });
+        expect(page.items).toEqual(all.items.slice(0, 10));
+        expect(elapsed).toBeLessThan(5_000);
+      });
+    });
+
+    it('replays the entity status history into a trend per day', async () => {
+      const { store } = await setUp();
+      const at = async (time: string, name: string, status: EntityStatus) => {
+        now = new Date(time);
+        await store.upsertEntityReport({
+          entityRef: `component:default/${name}`,
+          status,
+          serviceArns: [],
+          findings: [],
+          counts: {},
+        });
+      };
+      await at('2026-05-20T10:00:00.000Z', 'e0', 'ready'); // before the window
+      await at('2026-05-29T10:00:00.000Z', 'e1', 'blocked');
+      await at('2026-05-30T10:00:00.000Z', 'e2', 'at-risk');
+      await at('2026-05-30T23:59:59.999Z', 'e1', 'ready'); // still the 30th
+      await at('2026-05-30T11:00:00.000Z', 'gone', 'blocked');
+      await store.deleteEntityReport('component:default/gone'); // no report now: not counted
+      await at('2026-06-01T00:00:00.000Z', 'e3', 'unknown'); // the 1st, not the 31st
+      await at('2026-06-01T09:00:00.000Z', 'e2', 'blocked');
+      await store.replaceLinks({
+        links: [],
+        linkErrors: [],
+        entities: [
+          meta('e2', {
+            owner: 'group:default/team',
+            system: 'system:default/shop',
+          }),
+        ],
+      });
+
+      const nowIs = new Date('2026-06-01T12:00:00.000Z');
+      const day = (
+        d: string,
+        counts: Partial<Record<EntityStatus, number>>,
+      ): TrendDay => ({
+        day: d,
+        blocked: 0,
+        'at-risk': 0,
+        unknown: 0,
+        ready: 0,
+        ...counts,
+      });
+      expect(await store.scorecardTrend({ days: 4, now: nowIs })).toEqual([
+        day('2026-05-29', { ready: 1, blocked: 1 }),
+        day('2026-05-30', { ready: 2, 'at-risk': 1 }),
+        day('2026-05-31', { ready: 2, 'at-risk': 1 }),
+        day('2026-06-01', { ready: 2, blocked: 1, unknown: 1 }),
+      ]);
+      expect(
+        await store.scorecardTrend({
+          days: 3,
+          now: nowIs,
+          owners: ['Group:default/Team'],
+        }),
+      ).toEqual([
+        day('2026-05-30', { 'at-risk': 1 }),
+        day('2026-05-31', { 'at-risk': 1 }),
+        day('2026-06-01', { blocked: 1 }),
+      ]);
+      expect(
+        await store.scorecardTrend({
+          days: 2,
+          now: nowIs,
+          systems: ['system:default/none'],
+        }),
+      ).toEqual([day('2026-05-31', {}), day('2026-06-01', {})]);
+      expect(
+        await store.scorecardTrend({
+          days: 4,
+          now: nowIs,
+          visibleRefs: new Set(['component:default/e1']),
+        }),
+      ).toEqual([
+        day('2026-05-29', { blocked: 1 }),
+        day('2026-05-30', { ready: 1 }),
+        day('2026-05-31', { ready: 1 }),
+        day('2026-06-01', { ready: 1 }),
+      ]);
+      // The store's clock is the default now.
+      now = nowIs;
+      expect(await store.scorecardTrend({ days: 1 })).toEqual([
+        day('2026-06-01', { ready: 2, blocked: 1, unknown: 1 }),
+      ]);
+      await expect(store.scorecardTrend({ days: 0 })).rejects.toBeInstanceOf(
+        InputError,
+      );
+    });
+
+    it('counts pull errors per day and category, filters by category and summarises them per fix key', async () => {
+      const { knex, store } = await setUp();
+      await store.upsertEntityReport({
+        entityRef: 'component:default/web',
+        status: 'blocked',
+        serviceArns: [SERVICE, OTHER_SERVICE],
+        findings: [],
+        counts: {},
+      });
+      const auth: ClassifiedPullError = {
+        ...classified,
+        category: 'access-denied-iam',
+        fixKey: 'access-denied-iam',
+      };
+      const blob: ClassifiedPullError = {
+        ...classified,
+        category: 'manifest-unknown-tag',
+        fixKey: 'missing-blob',
+      };
+      await store.addPullErrors([
+        pullError('a', '2026-05-30T01:00:00.000Z'),
+        pullError('b', '2026-05-30T23:59:59.999Z'),
+        pullError('c', '2026-05-30T12:00:00.000Z', { classified: auth }),
+        pullError('d', '2026-05-31T00:00:00.000Z'),
+        pullError('e', '2026-05-31T06:00:00.000Z', { classified: blob }),
+        pullError('f', '2026-05-31T07:00:00.000Z', {
+          serviceArn: OTHER_SERVICE,
+          classified: auth,
+        }),
+        pullError('g', '2026-06-01T07:00:00.000Z', {
+          serviceArn:
+            'arn:aws:ecs:eu-west-1:123456789012:service/prod/not-mine',
+        }),
+      ]);
+
+      expect(
+        await store.countPullErrors({ entityRef: 'Component:default/web' }),
+      ).toEqual([
+        { day: '2026-05-30', category: 'access-denied-iam', count: 1 },
+        { day: '2026-05-30', category: 'manifest-unknown-tag', count: 2 },
+        { day: '2026-05-31', category: 'access-denied-iam', count: 1 },
+        { day: '2026-05-31', category: 'manifest-unknown-tag', count: 2 },
+      ]);
+      expect(
+        await store.countPullErrors({
+          entityRef: 'component:default/web',
+          categories: ['access-denied-iam'],
+          since: '2026-05-31T00:00:00.000Z',
+        }),
+      ).toEqual([
+        { day: '2026-05-31', category: 'access-denied-iam', count: 1 },
+      ]);
+      expect(
+        await store.countPullErrors({
+          serviceArn: SERVICE,
+          until: '2026-05-31T00:00:00.000Z',
+        }),
+      ).toEqual([
+        { day: '2026-05-30', category: 'access-denied-iam', count: 1 },
+        { day: '2026-05-30', category: 'manifest-unknown-tag', count: 2 },
+      ]);
+      const page = await store.listPullErrors({
+        entityRef: 'component:default/web',
+        categories: ['access-denied-iam'],
+      });
+      expect(page.items.map(i => i.taskArn.split('/').pop())).toEqual([
+        'f',
+        'c',
+      ]);
+
+      const expected: PullErrorSummary[] = [
+        {
+          serviceArn: SERVICE,
+          category: 'access-denied-iam',
+          fixKey: 'access-denied-iam',
+          count: 1,
+          firstAt: '2026-05-30T12:00:00.000Z',
+          lastAt: '2026-05-30T12:00:00.000Z',
+        },
+        {
+          serviceArn: SERVICE,
+          category: 'manifest-unknown-tag',
+          fixKey: 'manifest-unknown-tag',
+          count: 2,
+          firstAt: '2026-05-30T23:59:59.999Z',
+          lastAt: '2026-05-31T00:00:00.000Z',
+        },
+        {
+          serviceArn: SERVICE,
+          category: 'manifest-unknown-tag',
+          fixKey: 'missing-blob',
+          count: 1,
+          firstAt: '2026-05-31T06:00:00.000Z',
+          lastAt: '2026-05-31T06:00:00.000Z',
+        },
+        {
+          serviceArn: OTHER_SERVICE,
+          category: 'access-denied-iam',
+          fixKey: 'access-denied-iam',
+          count: 1,
+          firstAt: '2026-05-31T07:00:00.000Z',
+          lastAt: '2026-05-31T07:00:00.000Z',
+        },
+      ];
+      const summarize = () =>
+        store.summarizePullErrors({
+          serviceArns: [SERVICE, OTHER_SERVICE, SERVICE],
+          since: '2026-05-30T02:00:00.000Z',
+        });
+      expect(await summarize()).toEqual(expected);
+      // Rows written without the fix key column (an older replica) read it from the
+      // classification, and add up with the others.
+      await knex('pull_errors')
+        .whereIn('task_arn', [
+          pullError('b', now).taskArn,
+          pullError('e', now).taskArn,
+        ])
+        .update({ fix_key: null });
+      expect(await summarize()).toEqual(expected);
+      expect(
+        await store.summarizePullErrors({ serviceArns: [], since: now }),
+      ).toEqual([]);
+    });
+
+    it('records the entity of a manual audit and finds the recent one', async () => {
+      const { store } = await setUp();
+      const result = {
+        status: 'succeeded' as const,
+        servicesAudited: 2,
+        entitiesAudited: 1,
+        callsByApi: {},
+        cacheHits: 0,
+        cacheMisses: 0,
+        errorsByAccount: {},
+      };
+      const first = await store.startAuditRun({
+        trigger: 'manual',
+        entityRef: 'Component:default/Web',
+        servicesTotal: 2,
+      });
+      expect(await store.getAuditRun(first)).toMatchObject({
+        id: first,
+        trigger: 'manual',
+        entityRef: 'component:default/web',
+        servicesTotal: 2,
+        status: 'running',
+        startedAt: '2026-06-01T10:00:00.000Z',
+      });
+      expect(await store.getAuditRun(first + 1000)).toBeUndefined();
+      const recent = (minutes: number, entityRef = 'component:default/web') =>
+        store.findRecentAuditRun({
+          trigger: 'manual',
+          entityRef,
+          startedSince: new Date(now.getTime() - minutes * 60_000),
+        });
+
+      // Still running: found however long ago it started.
+      tick(10 * 60_000);
+      expect((await recent(1))?.id).toBe(first);
+      await store.finishAuditRun(first, result);
+      expect(await recent(1)).toBeUndefined();
+      expect(await recent(15)).toMatchObject({
+        id: first,
+        status: 'succeeded',
+      });
+      expect(await recent(15, 'component:default/other')).toBeUndefined();
+      expect(
+        await store.findRecentAuditRun({
+          trigger: 'schedule',
+          entityRef: 'component:default/web',
+          startedSince: new Date(0),
+        }),
+      ).toBeUndefined();
+
+      // The newest of several.
+      tick();
+      const second = await store.startAuditRun({
+        trigger: 'manual',
+        entityRef: 'component:default/web',
+      });
+      await store.startAuditRun({
+        trigger: 'manual',
+        entityRef: 'component:default/other',
+      });
+      expect((await recent(60))?.id).toBe(second);
+      const runs = await store.listAuditRuns();
+      expect(runs.find(r => r.id === second)).toMatchObject({
+        entityRef: 'component:default/web',
+      });
+      expect(runs.find(r => r.id === second)?.servicesTotal).toBeUndefined();
+      expect(runs.find(r => r.id === first)).toMatchObject({
+        entityRef: 'component:default/web',
+        servicesTotal: 2,
+        servicesAudited: 2,
+      });
     });
   });
 }

@@ -19,9 +19,13 @@ import {
   LoggerService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
-import type { Finding } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import {
+  type Finding,
+  SCORECARD_SORTS,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { auditErrorFindings } from './auditErrorFindings';
@@ -33,13 +37,17 @@ import type {
   CountingDocumentCache,
   DocumentCacheOptions,
   EntityLinkErrors,
+  EntityMetaInput,
   EntityReport,
   EntityReportInput,
+  EntityStatus,
   ListEntityReportsOptions,
   ListPullErrorsOptions,
+  PullErrorCount,
   PullErrorInput,
   PullErrorPage,
   PullErrorRecord,
+  PullErrorSummary,
   ReadinessStore,
   ReportState,
   ServiceReport,
@@ -48,10 +56,14 @@ import type {
   ServiceEventInput,
   ServiceEventRecord,
   ServiceReportInput,
+  ScorecardEntry,
+  ScorecardQuery,
+  ScorecardResult,
   ShardKey,
   StatusChange,
   StoredLink,
   StoredLinkInput,
+  TrendDay,
   UpsertResult,
   WriteOptions,
 } from './ReadinessStore';
@@ -105,12 +117,16 @@ type PullErrorRow = {
   task_definition_arn: string | null;
   occurred_at: string;
   recorded_at: string;
+  /** classified.fixKey; null on rows written before the column existed. */
+  fix_key: string | null;
 };
 
 type AuditRunRow = {
   id: number;
   trigger: string;
   shard: string | null;
+  entity_ref: string | null;
+  services_total: number | null;
   status: string;
   started_at: string;
   finished_at: string | null;
@@ -157,6 +173,34 @@ type ServiceDeploymentRow = {
   recorded_at: string;
 };
 
+type EntityMetaRow = {
+  entity_ref: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title: string | null;
+  owner: string | null;
+  system: string | null;
+  updated_at: string;
+};
+
+/** What the scorecard reads of an entity report and its catalog view (null without one). */
+type ScorecardRow = Pick<
+  EntityRow,
+  | 'entity_ref'
+  | 'status'
+  | 'stale'
+  | 'stale_errors'
+  | 'status_since'
+  | 'service_arns'
+  | 'findings'
+> &
+  Pick<EntityMetaRow, 'title' | 'owner' | 'system'> & {
+    kind: string | null;
+    namespace: string | null;
+    name: string | null;
+  };
+
 type ServiceEventRow = {
   id: number;
   service_arn: string;
@@ -164,6 +208,67 @@ type ServiceEventRow = {
   message: string;
   category: string | null;
   created_at: string;
+};
+
+/** What a scorecard row reads: the entity report and its catalog view. */
+const SCORECARD_COLUMNS = [
+  'er.entity_ref',
+  'er.status',
+  'er.stale',
+  'er.stale_errors',
+  'er.status_since',
+  'er.service_arns',
+  'er.findings',
+  'e.kind',
+  'e.namespace',
+  'e.name',
+  'e.title',
+  'e.owner',
+  'e.system',
+];
+
+/** The columns of the catalog view that a catalog link may change. */
+const ENTITY_META_COLUMNS = [
+  'kind',
+  'namespace',
+  'name',
+  'title',
+  'owner',
+  'system',
+] as const;
+
+/** The status sort of the scorecard: worst first. */
+const STATUS_RANK_SQL = `CASE er.status WHEN 'blocked' THEN 0 WHEN 'at-risk' THEN 1 WHEN 'unknown' THEN 2 WHEN 'ready' THEN 3 ELSE 4 END`;
+
+const ENTITY_STATUSES: readonly EntityStatus[] = [
+  'blocked',
+  'at-risk',
+  'unknown',
+  'ready',
+];
+
+/** Above this many keys a lookup reads its table whole rather than in batches by key. */
+const WHOLE_TABLE_THRESHOLD = 20 * CHUNK;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** One sort key of the scorecard: an SQL expression that is never null. */
+type SortKey = {
+  sql: string;
+  dir: 'asc' | 'desc';
+  /** The type of its value, as the cursor carries it. */
+  type: 'number' | 'string';
+};
+
+/** A scorecard row with its sort key values `k0`, `k1`, ... */
+type KeyedScorecardRow = ScorecardRow & Record<`k${number}`, unknown>;
+
+/** A scorecard filter, normalised: lower-case refs, sorted, no duplicates. */
+type ScorecardFilter = {
+  owners: string[];
+  systems: string[];
+  statuses: string[];
+  q?: string;
 };
 
 const ENTITY_ORDER_COLUMNS = {
@@ -469,6 +574,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
         task_definition_arn: error.taskDefinitionArn ?? null,
         occurred_at: toIso(error.occurredAt),
         recorded_at: now,
+        fix_key: error.classified.fixKey ?? null,
       });
     }
     let inserted = 0;
@@ -485,32 +591,55 @@ export class DatabaseReadinessStore implements ReadinessStore {
 
   async listPullErrors(options: ListPullErrorsOptions): Promise<PullErrorPage> {
     const limit = clamp(options.limit, 50, 500);
-    const query = this.db<PullErrorRow>('pull_errors');
-    if (options.entityRef) {
-      query.whereIn(
-        'service_arn',
-        this.db('entity_services')
-          .select('service_arn')
-          .where({ entity_ref: options.entityRef.toLocaleLowerCase('en-US') }),
-      );
+    const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
+    // Newest first, one service at a time: each service's page is a backward scan of
+    // pull_errors_service_cover_idx that stops after `limit + 1` rows, however many the service
+    // has; the pages are merged here.
+    const page = (serviceArn?: string) => {
+      const query = this.pullErrorsMatching({
+        since: options.since,
+        until: options.until,
+        categories: options.categories,
+      });
+      if (serviceArn !== undefined) query.where({ service_arn: serviceArn });
+      if (cursor) {
+        const { t, id } = cursor;
+        query
+          .where('occurred_at', '<=', t)
+          .where(q =>
+            q
+              .where('occurred_at', '<', t)
+              .orWhere(q2 =>
+                q2.where('occurred_at', t).andWhere('id', '<', id),
+              ),
+          );
+      }
+      return query
+        .orderBy([
+          { column: 'occurred_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit + 1);
+    };
+    const serviceArns = await this.pullErrorServices(options);
+    let rows: PullErrorRow[] = [];
+    if (!serviceArns) {
+      rows = await page();
+    } else {
+      for (const batch of chunks(serviceArns)) {
+        const [first, ...rest] = batch.map((arn, i) =>
+          this.db.select('*').from(page(arn).as(`s${i}`)),
+        );
+        rows.push(...(await (rest.length ? first.unionAll(rest) : first)));
+      }
+      rows = rows
+        .sort(
+          (a, b) =>
+            compareText(b.occurred_at, a.occurred_at) ||
+            Number(b.id) - Number(a.id),
+        )
+        .slice(0, limit + 1);
     }
-    if (options.serviceArn) query.where({ service_arn: options.serviceArn });
-    if (options.since) query.where('occurred_at', '>=', toIso(options.since));
-    if (options.until) query.where('occurred_at', '<', toIso(options.until));
-    if (options.cursor) {
-      const { t, id } = decodeCursor(options.cursor);
-      query.where(q =>
-        q
-          .where('occurred_at', '<', t)
-          .orWhere(q2 => q2.where('occurred_at', t).andWhere('id', '<', id)),
-      );
-    }
-    const rows = await query
-      .orderBy([
-        { column: 'occurred_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit + 1);
     const items = rows.slice(0, limit).map(toPullErrorRecord);
     const last = items[items.length - 1];
     return {
@@ -520,6 +649,118 @@ export class DatabaseReadinessStore implements ReadinessStore {
           ? encodeCursor({ t: last.occurredAt, id: last.id })
           : undefined,
     };
+  }
+
+  async countPullErrors(
+    options: Omit<ListPullErrorsOptions, 'limit' | 'cursor'>,
+  ): Promise<PullErrorCount[]> {
+    // The day is the date part of the ISO timestamp: UTC, and the same text on both databases.
+    const day = 'substr(occurred_at, 1, 10)';
+    const rows = (await this.pullErrorsMatching(options)
+      .select(this.db.raw(`${day} as day`), 'category')
+      .count({ count: '*' })
+      .groupByRaw(`${day}, category`)
+      .orderByRaw(`${day}, category`)) as Array<{
+      day: string;
+      category: string;
+      count: number | string;
+    }>;
+    return rows.map(r => ({
+      day: r.day,
+      category: r.category,
+      count: Number(r.count),
+    }));
+  }
+
+  async summarizePullErrors(options: {
+    serviceArns: string[];
+    since: Date | string;
+  }): Promise<PullErrorSummary[]> {
+    const since = toIso(options.since);
+    const groups = new Map<string, PullErrorSummary>();
+    const add = (summary: PullErrorSummary) => {
+      const key = JSON.stringify([
+        summary.serviceArn,
+        summary.category,
+        summary.fixKey ?? null,
+      ]);
+      const seen = groups.get(key);
+      if (!seen) {
+        groups.set(key, summary);
+        return;
+      }
+      seen.count += summary.count;
+      if (summary.firstAt < seen.firstAt) seen.firstAt = summary.firstAt;
+      if (summary.lastAt > seen.lastAt) seen.lastAt = summary.lastAt;
+    };
+    for (const arns of chunks(unique(options.serviceArns))) {
+      const rows = (await this.db('pull_errors')
+        .whereIn('service_arn', arns)
+        .where('occurred_at', '>=', since)
+        .select('service_arn', 'category', 'fix_key')
+        .count({ count: '*' })
+        .min({ first_at: 'occurred_at' })
+        .max({ last_at: 'occurred_at' })
+        .groupBy('service_arn', 'category', 'fix_key')) as Array<{
+        service_arn: string;
+        category: string;
+        fix_key: string | null;
+        count: number | string;
+        first_at: string;
+        last_at: string;
+      }>;
+      const unkeyed = new Set<string>();
+      for (const row of rows) {
+        if (row.fix_key === null) {
+          unkeyed.add(row.service_arn);
+          continue;
+        }
+        add({
+          serviceArn: row.service_arn,
+          category: row.category,
+          fixKey: row.fix_key,
+          count: Number(row.count),
+          firstAt: row.first_at,
+          lastAt: row.last_at,
+        });
+      }
+      // Rows written without the fix key column (by a replica not yet upgraded): read it from
+      // the classification.
+      if (unkeyed.size > 0) {
+        const old = (await this.db('pull_errors')
+          .whereIn('service_arn', [...unkeyed])
+          .where('occurred_at', '>=', since)
+          .whereNull('fix_key')
+          .select(
+            'service_arn',
+            'category',
+            'classified',
+            'occurred_at',
+          )) as Array<
+          Pick<
+            PullErrorRow,
+            'service_arn' | 'category' | 'classified' | 'occurred_at'
+          >
+        >;
+        for (const row of old) {
+          const fixKey = fixKeyOf(row.classified);
+          add({
+            serviceArn: row.service_arn,
+            category: row.category,
+            ...(fixKey !== undefined && { fixKey }),
+            count: 1,
+            firstAt: row.occurred_at,
+            lastAt: row.occurred_at,
+          });
+        }
+      }
+    }
+    return [...groups.values()].sort(
+      (a, b) =>
+        compareText(a.serviceArn, b.serviceArn) ||
+        compareText(a.category, b.category) ||
+        compareText(a.fixKey ?? '', b.fixKey ?? ''),
+    );
   }
 
   async prunePullErrors(options: {
@@ -579,6 +820,8 @@ export class DatabaseReadinessStore implements ReadinessStore {
   async startAuditRun(options: {
     trigger: string;
     shard?: ShardKey;
+    entityRef?: string;
+    servicesTotal?: number;
   }): Promise<number> {
     const [row] = await this.db('audit_runs')
       .insert({
@@ -586,6 +829,8 @@ export class DatabaseReadinessStore implements ReadinessStore {
         shard: options.shard
           ? `${options.shard.accountId}/${options.shard.region}`
           : null,
+        entity_ref: options.entityRef?.toLocaleLowerCase('en-US') ?? null,
+        services_total: options.servicesTotal ?? null,
         status: 'running',
         started_at: this.clock().toISOString(),
         calls_by_api: '{}',
@@ -617,24 +862,36 @@ export class DatabaseReadinessStore implements ReadinessStore {
         { column: 'id', order: 'desc' },
       ])
       .limit(clamp(options.limit, 20, 500));
-    return rows.map(row => {
-      const lookups = row.cache_hits + row.cache_misses;
-      return {
-        id: row.id,
-        trigger: row.trigger,
-        ...(row.shard ? { shard: row.shard } : {}),
-        status: row.status as AuditRun['status'],
-        startedAt: row.started_at,
-        finishedAt: row.finished_at ?? undefined,
-        servicesAudited: row.services_audited,
-        entitiesAudited: row.entities_audited,
-        callsByApi: JSON.parse(row.calls_by_api),
-        cacheHits: row.cache_hits,
-        cacheMisses: row.cache_misses,
-        cacheHitRate: lookups > 0 ? row.cache_hits / lookups : undefined,
-        errorsByAccount: JSON.parse(row.errors_by_account),
-      };
-    });
+    return rows.map(toAuditRun);
+  }
+
+  async getAuditRun(id: number): Promise<AuditRun | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const row = await this.db<AuditRunRow>('audit_runs').where({ id }).first();
+    return row ? toAuditRun(row) : undefined;
+  }
+
+  async findRecentAuditRun(options: {
+    trigger: string;
+    entityRef: string;
+    startedSince: Date | string;
+  }): Promise<AuditRun | undefined> {
+    const row = await this.db<AuditRunRow>('audit_runs')
+      .where({
+        entity_ref: options.entityRef.toLocaleLowerCase('en-US'),
+        trigger: options.trigger,
+      })
+      .where(q =>
+        q
+          .where('status', 'running')
+          .orWhere('started_at', '>=', toIso(options.startedSince)),
+      )
+      .orderBy([
+        { column: 'started_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    return row ? toAuditRun(row) : undefined;
   }
 
   async lastShardAudits(): Promise<Map<string, string>> {
@@ -654,6 +911,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
   async replaceLinks(options: {
     links: StoredLinkInput[];
     linkErrors: EntityLinkErrors[];
+    entities?: EntityMetaInput[];
   }): Promise<void> {
     const rows = new Map<string, LinkRow>();
     for (const link of options.links) {
@@ -700,7 +958,523 @@ export class DatabaseReadinessStore implements ReadinessStore {
           })),
         );
       }
+      if (options.entities) await this.replaceEntities(tx, options.entities);
     });
+  }
+
+  /**
+   * Makes the `entities` table exactly this set: rows new or changed are upserted (their
+   * `updated_at` moves), rows not in the set are deleted, unchanged rows are not written.
+   */
+  private async replaceEntities(
+    tx: Knex.Transaction,
+    entities: EntityMetaInput[],
+  ): Promise<void> {
+    const rows = new Map<string, Omit<EntityMetaRow, 'updated_at'>>();
+    for (const entity of entities) {
+      const row = toEntityMetaRow(entity);
+      if (!rows.has(row.entity_ref)) rows.set(row.entity_ref, row);
+    }
+    const stored = new Map(
+      (
+        await tx<EntityMetaRow>('entities').select(
+          'entity_ref',
+          ...ENTITY_META_COLUMNS,
+        )
+      ).map(row => [row.entity_ref, row]),
+    );
+    const gone = [...stored.keys()].filter(ref => !rows.has(ref));
+    for (const batch of chunks(gone)) {
+      await tx('entities').whereIn('entity_ref', batch).delete();
+    }
+    const now = this.clock().toISOString();
+    const changed = [...rows.values()].filter(row => {
+      const old = stored.get(row.entity_ref);
+      return !old || ENTITY_META_COLUMNS.some(c => old[c] !== row[c]);
+    });
+    for (const batch of chunks(changed)) {
+      await tx('entities')
+        .insert(batch.map(row => ({ ...row, updated_at: now })))
+        .onConflict('entity_ref')
+        .merge();
+    }
+  }
+
+  async listEntityMeta(entityRefs?: string[]): Promise<EntityMetaInput[]> {
+    const rows: EntityMetaRow[] = [];
+    if (entityRefs) {
+      for (const batch of chunks(
+        unique(entityRefs.map(r => r.toLocaleLowerCase('en-US'))),
+      )) {
+        rows.push(
+          ...(await this.db<EntityMetaRow>('entities').whereIn(
+            'entity_ref',
+            batch,
+          )),
+        );
+      }
+    } else {
+      rows.push(...(await this.db<EntityMetaRow>('entities')));
+    }
+    return rows
+      .sort((a, b) => compareText(a.entity_ref, b.entity_ref))
+      .map(toEntityMeta);
+  }
+
+  async listEntityKinds(): Promise<string[]> {
+    const rows: Array<{ kind: string }> = await this.db('entities').distinct(
+      'kind',
+    );
+    return unique(rows.map(r => r.kind.toLocaleLowerCase('en-US'))).sort(
+      compareText,
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scorecard
+
+  async listScorecard(query: ScorecardQuery): Promise<ScorecardResult> {
+    const filter = scorecardFilter(query);
+    const sort = query.sort ?? 'status';
+    const order = query.order ?? 'asc';
+    if (!(SCORECARD_SORTS as readonly string[]).includes(sort)) {
+      throw new InputError(`Cannot sort the scorecard by ${sort}`);
+    }
+    if (order !== 'asc' && order !== 'desc') {
+      throw new InputError(`Cannot order the scorecard ${order}`);
+    }
+    if (query.limit !== undefined && !Number.isFinite(query.limit)) {
+      throw new InputError(`Invalid limit ${query.limit}`);
+    }
+    const limit =
+      query.limit === undefined
+        ? undefined
+        : Math.max(1, Math.floor(query.limit));
+    const keys = this.scorecardKeys(sort, order);
+    const scope = scorecardScope(sort, order, filter);
+    const after = query.cursor
+      ? keysetAfter(keys, decodeScorecardCursor(query.cursor, scope, keys))
+      : undefined;
+    const orderBy = keys.map(k => `${k.sql} ${k.dir}`).join(', ');
+    const keyColumns = keys.map((k, i) => this.db.raw(`${k.sql} as k${i}`));
+    const totals: ScorecardResult['totals'] = {
+      ...emptyStatusCounts(),
+      total: 0,
+    };
+    const count = (status: string, n: number) => {
+      if (isEntityStatus(status)) totals[status] += n;
+      totals.total += n;
+    };
+
+    let rows: KeyedScorecardRow[];
+    const visible = query.visibleRefs;
+    if (!visible) {
+      const counted = (await this.scorecardBase(filter)
+        .select('er.status')
+        .count({ count: '*' })
+        .groupBy('er.status')) as Array<{ status: string; count: unknown }>;
+      for (const c of counted) count(c.status, Number(c.count));
+      const page = this.scorecardBase(filter)
+        .select(SCORECARD_COLUMNS)
+        .select(keyColumns)
+        .orderByRaw(orderBy);
+      if (after) page.whereRaw(after.sql, after.bindings);
+      if (limit !== undefined) page.limit(limit + 1);
+      rows = await page;
+    } else {
+      // Only some entities may be read: the whole filter is read in order (the sort keys only,
+      // unless every row is asked for), and the visible rows counted and picked here, so that no
+      // list of visible refs goes to the database.
+      const scan = this.scorecardBase(filter)
+        .select(
+          limit === undefined
+            ? SCORECARD_COLUMNS
+            : ['er.entity_ref', 'er.status'],
+        )
+        .select(keyColumns)
+        .orderByRaw(orderBy);
+      if (after) {
+        scan.select(
+          this.db.raw(
+            `CASE WHEN ${after.sql} THEN 1 ELSE 0 END as after_cursor`,
+            after.bindings,
+          ),
+        );
+      }
+      const picked: KeyedScorecardRow[] = [];
+      for (const row of (await scan) as Array<
+        KeyedScorecardRow & { after_cursor?: unknown }
+      >) {
+        if (!visible.has(row.entity_ref)) continue;
+        count(row.status, 1);
+        if (after && Number(row.after_cursor) !== 1) continue;
+        if (limit === undefined || picked.length <= limit) picked.push(row);
+      }
+      rows =
+        limit === undefined ? picked : await this.withScorecardColumns(picked);
+    }
+
+    const more = limit !== undefined && rows.length > limit;
+    if (more) rows = rows.slice(0, limit);
+    const items = await this.scorecardEntries(rows, limit === undefined);
+    const last = rows[rows.length - 1];
+    return {
+      items,
+      totals,
+      ...(more && last
+        ? {
+            nextCursor: encodeScorecardCursor(
+              scope,
+              keys.map((_, i) => last[`k${i}`]),
+            ),
+          }
+        : {}),
+    };
+  }
+
+  async scorecardTrend(options: {
+    days: number;
+    now?: Date;
+    owners?: string[];
+    systems?: string[];
+    visibleRefs?: ReadonlySet<string>;
+  }): Promise<TrendDay[]> {
+    const days = Math.floor(options.days);
+    if (!Number.isFinite(days) || days < 1) {
+      throw new InputError(`Invalid number of days ${options.days}`);
+    }
+    const now = options.now ?? this.clock();
+    const today = Date.UTC(
+      now.getUTCFullYear(),
+      now.getUTCMonth(),
+      now.getUTCDate(),
+    );
+    // Each day ends where the next begins: `changed_at < <next day>T00:00:00.000Z`.
+    const dayList = Array.from({ length: days }, (_, i) => {
+      const start = today - (days - 1 - i) * DAY_MS;
+      return {
+        day: new Date(start).toISOString().slice(0, 10),
+        end: new Date(start + DAY_MS).toISOString(),
+      };
+    });
+    const windowStart = `${dayList[0].day}T00:00:00.000Z`;
+    const windowEnd = dayList[dayList.length - 1].end;
+    const filter = scorecardFilter(options);
+    const visible = options.visibleRefs;
+
+    // Each entity's status when the window opens: its latest history row before it.
+    const baseline = (await this.scorecardBase(filter).select(
+      'er.entity_ref',
+      this.db('status_history as h')
+        .select('h.to_status')
+        .where('h.subject_kind', 'entity')
+        .where('h.subject', this.db.ref('er.entity_ref'))
+        .where('h.changed_at', '<', windowStart)
+        .orderBy([
+          { column: 'h.changed_at', order: 'desc' },
+          { column: 'h.id', order: 'desc' },
+        ])
+        .limit(1)
+        .as('baseline'),
+    )) as Array<{ entity_ref: string; baseline: string | null }>;
+    const subjects = new Set<string>();
+    const current = new Map<string, EntityStatus>();
+    const counts = emptyStatusCounts();
+    for (const row of baseline) {
+      if (visible && !visible.has(row.entity_ref)) continue;
+      subjects.add(row.entity_ref);
+      if (row.baseline && isEntityStatus(row.baseline)) {
+        current.set(row.entity_ref, row.baseline);
+        counts[row.baseline] += 1;
+      }
+    }
+    // Then the changes inside the window, replayed day by day.
+    const changes = (await this.db('status_history')
+      .where('subject_kind', 'entity')
+      .where('changed_at', '>=', windowStart)
+      .where('changed_at', '<', windowEnd)
+      .whereIn('subject', this.scorecardBase(filter).select('er.entity_ref'))
+      .select('subject', 'to_status', 'changed_at')
+      .orderBy([
+        { column: 'changed_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])) as Array<{ subject: string; to_status: string; changed_at: string }>;
+    const trend: TrendDay[] = [];
+    let next = 0;
+    for (const { day, end } of dayList) {
+      for (; next < changes.length && changes[next].changed_at < end; next++) {
+        const { subject, to_status: status } = changes[next];
+        if (!subjects.has(subject)) continue;
+        const before = current.get(subject);
+        if (before) counts[before] -= 1;
+        if (isEntityStatus(status)) {
+          current.set(subject, status);
+          counts[status] += 1;
+        } else {
+          current.delete(subject);
+        }
+      }
+      trend.push({ day, ...counts });
+    }
+    return trend;
+  }
+
+  /** Entity reports with their catalog view (when there is one), filtered. */
+  private scorecardBase(filter: ScorecardFilter): Knex.QueryBuilder {
+    const query = this.db('entity_reports as er').leftJoin(
+      'entities as e',
+      'e.entity_ref',
+      'er.entity_ref',
+    );
+    if (filter.owners.length) query.whereIn('e.owner', filter.owners);
+    if (filter.systems.length) query.whereIn('e.system', filter.systems);
+    if (filter.statuses.length) query.whereIn('er.status', filter.statuses);
+    if (filter.q) {
+      const pattern = `%${escapeLike(filter.q)}%`;
+      query.where(q =>
+        q
+          .whereRaw(`lower(e.name) LIKE ? ESCAPE '\\'`, [pattern])
+          .orWhereRaw(`lower(e.title) LIKE ? ESCAPE '\\'`, [pattern])
+          .orWhereRaw(`er.entity_ref LIKE ? ESCAPE '\\'`, [pattern]),
+      );
+    }
+    return query;
+  }
+
+  /**
+   * The sort keys of a scorecard sort, the last one the entity ref so the order is total. None
+   * is ever null (an absent owner or system sorts last in both orders), and text compares by
+   * code point on both databases (`COLLATE "C"` on PostgreSQL, SQLite's BINARY).
+   */
+  private scorecardKeys(
+    sort: NonNullable<ScorecardQuery['sort']>,
+    order: 'asc' | 'desc',
+  ): SortKey[] {
+    const pg = this.db.client.config.client === 'pg';
+    const text = (sql: string) => (pg ? `(${sql}) COLLATE "C"` : sql);
+    const ref: SortKey = {
+      sql: text('er.entity_ref'),
+      dir: order,
+      type: 'string',
+    };
+    const nameFromRef = pg
+      ? `substr(er.entity_ref, strpos(er.entity_ref, '/') + 1)`
+      : `substr(er.entity_ref, instr(er.entity_ref, '/') + 1)`;
+    const nullsLast = (column: string): SortKey[] => [
+      {
+        sql: `CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`,
+        dir: 'asc',
+        type: 'number',
+      },
+      { sql: text(`COALESCE(${column}, '')`), dir: order, type: 'string' },
+    ];
+    switch (sort) {
+      case 'status':
+        return [{ sql: STATUS_RANK_SQL, dir: order, type: 'number' }, ref];
+      case 'name':
+        return [ref];
+      case 'title':
+        return [
+          {
+            sql: `lower(${text(`COALESCE(e.title, e.name, ${nameFromRef})`)})`,
+            dir: order,
+            type: 'string',
+          },
+          ref,
+        ];
+      case 'owner':
+        return [...nullsLast('e.owner'), ref];
+      case 'system':
+        return [...nullsLast('e.system'), ref];
+      case 'statusSince':
+        return [
+          { sql: text('er.status_since'), dir: order, type: 'string' },
+          ref,
+        ];
+      default:
+        throw new InputError(`Cannot sort the scorecard by ${sort}`);
+    }
+  }
+
+  /** The full scorecard columns of rows picked by their sort keys, in the same order. */
+  private async withScorecardColumns(
+    picked: KeyedScorecardRow[],
+  ): Promise<KeyedScorecardRow[]> {
+    const full = new Map<string, ScorecardRow>();
+    for (const batch of chunks(picked.map(r => r.entity_ref))) {
+      const rows: ScorecardRow[] = await this.db('entity_reports as er')
+        .leftJoin('entities as e', 'e.entity_ref', 'er.entity_ref')
+        .whereIn('er.entity_ref', batch)
+        .select(SCORECARD_COLUMNS);
+      for (const row of rows) full.set(row.entity_ref, row);
+    }
+    return picked.flatMap(row => {
+      const columns = full.get(row.entity_ref);
+      // Deleted between the two reads: left out, as a later read would.
+      return columns ? [{ ...row, ...columns }] : [];
+    });
+  }
+
+  /**
+   * The scorecard entries of these rows, every lookup batched: service reports, the newest
+   * pull failure of each service, the shards' last audits and, for services without a report,
+   * the shard of their link. `all` says every row of the scorecard is asked for (the CSV): the
+   * lookups then read their tables whole instead of by key.
+   */
+  private async scorecardEntries(
+    rows: ScorecardRow[],
+    all: boolean,
+  ): Promise<ScorecardEntry[]> {
+    if (rows.length === 0) return [];
+    const arnsOf = new Map<string, string[]>(
+      rows.map(row => [row.entity_ref, unique(JSON.parse(row.service_arns))]),
+    );
+    const arns = unique([...arnsOf.values()].flat());
+
+    const services = new Map<
+      string,
+      { shard: string; counts: ScorecardEntry['counts'] }
+    >();
+    type ServiceCountRow = Pick<
+      ServiceRow,
+      | 'service_arn'
+      | 'account_id'
+      | 'region'
+      | 'findings'
+      | 'stale'
+      | 'stale_errors'
+    >;
+    for (const row of await this.rowsByArns<ServiceCountRow>(
+      'service_reports',
+      [
+        'service_arn',
+        'account_id',
+        'region',
+        'findings',
+        'stale',
+        'stale_errors',
+      ],
+      arns,
+    )) {
+      services.set(row.service_arn, {
+        shard: `${row.account_id}/${row.region}`,
+        counts: severityCounts(findingsOf(row)),
+      });
+    }
+    const linkShards = new Map<string, string>();
+    const unreported = arns.filter(arn => !services.has(arn));
+    for (const row of await this.rowsByArns<
+      Pick<LinkRow, 'service_arn' | 'account_id' | 'region'>
+    >('links', ['service_arn', 'account_id', 'region'], unreported)) {
+      linkShards.set(row.service_arn, `${row.account_id}/${row.region}`);
+    }
+    const lastPull = await this.lastPullFailures(
+      all ? undefined : rows.map(r => r.entity_ref),
+    );
+    const shardAudits = await this.lastShardAudits();
+
+    return rows.map(row => {
+      const serviceArns = arnsOf.get(row.entity_ref)!;
+      const counts = severityCounts(findingsOf(row));
+      let lastPullFailureAt: string | undefined;
+      let lastAuditedAt: string | undefined;
+      let neverAudited = serviceArns.length === 0;
+      for (const arn of serviceArns) {
+        const service = services.get(arn);
+        if (service) {
+          counts.blocking += service.counts.blocking;
+          counts.risk += service.counts.risk;
+          counts.info += service.counts.info;
+        }
+        const pulled = lastPull.get(arn);
+        if (pulled && (!lastPullFailureAt || pulled > lastPullFailureAt)) {
+          lastPullFailureAt = pulled;
+        }
+        const shard = service?.shard ?? linkShards.get(arn);
+        const audited =
+          shard === undefined ? undefined : shardAudits.get(shard);
+        if (!audited) neverAudited = true;
+        else if (!lastAuditedAt || audited < lastAuditedAt) {
+          lastAuditedAt = audited;
+        }
+      }
+      const parts = refParts(row.entity_ref);
+      return {
+        entityRef: row.entity_ref,
+        kind: row.kind ?? parts.kind,
+        namespace: row.namespace ?? parts.namespace,
+        name: row.name ?? parts.name,
+        ...(row.title ? { title: row.title } : {}),
+        ...(row.owner ? { owner: row.owner } : {}),
+        ...(row.system ? { system: row.system } : {}),
+        status: row.status as EntityStatus,
+        stale: toBoolean(row.stale),
+        statusSince: row.status_since,
+        serviceArns,
+        counts,
+        ...(lastPullFailureAt ? { lastPullFailureAt } : {}),
+        ...(lastAuditedAt && !neverAudited ? { lastAuditedAt } : {}),
+      };
+    });
+  }
+
+  /**
+   * Rows of a table keyed by `service_arn`, for these ARNs: by key in batches, or the table
+   * read whole when the ARNs are many (every row of the scorecard).
+   */
+  private async rowsByArns<T extends { service_arn: string }>(
+    table: 'service_reports' | 'links',
+    columns: string[],
+    arns: string[],
+  ): Promise<T[]> {
+    if (arns.length === 0) return [];
+    if (arns.length > WHOLE_TABLE_THRESHOLD) {
+      const wanted = new Set(arns);
+      const rows = (await this.db(table).select(columns)) as T[];
+      return rows.filter(row => wanted.has(row.service_arn));
+    }
+    const rows: T[] = [];
+    for (const batch of chunks(arns)) {
+      rows.push(
+        ...(await this.db(table).whereIn('service_arn', batch).select(columns)),
+      );
+    }
+    return rows;
+  }
+
+  /**
+   * The newest pull failure of each service of these entities (of every linked entity when
+   * absent): one index probe per service (`MAX` over pull_errors_service_cover_idx).
+   */
+  private async lastPullFailures(
+    entityRefs?: string[],
+  ): Promise<Map<string, string>> {
+    const newest = (outer: string) =>
+      this.db('pull_errors as p')
+        .max('p.occurred_at')
+        .where('p.service_arn', this.db.ref(`${outer}.service_arn`))
+        .as('last_at');
+    const rows: Array<{ service_arn: string; last_at: string | null }> = [];
+    if (entityRefs) {
+      for (const batch of chunks(unique(entityRefs))) {
+        rows.push(
+          ...(await this.db('entity_services as es')
+            .whereIn('es.entity_ref', batch)
+            .select('es.service_arn', newest('es'))),
+        );
+      }
+    } else {
+      rows.push(
+        ...(await this.db
+          .from(this.db('entity_services').distinct('service_arn').as('s'))
+          .select('s.service_arn', newest('s'))),
+      );
+    }
+    const last = new Map<string, string>();
+    for (const row of rows) {
+      if (row.last_at) last.set(row.service_arn, row.last_at);
+    }
+    return last;
   }
 
   async listLinks(
@@ -981,6 +1755,51 @@ export class DatabaseReadinessStore implements ReadinessStore {
   // Helpers
 
   /**
+   * The services whose pull errors a filter asks for: the entity's (as of its latest report),
+   * the one named, both (the intersection), or undefined for every service.
+   */
+  private async pullErrorServices(
+    options: Pick<ListPullErrorsOptions, 'entityRef' | 'serviceArn'>,
+  ): Promise<string[] | undefined> {
+    if (!options.entityRef) {
+      return options.serviceArn === undefined
+        ? undefined
+        : [options.serviceArn];
+    }
+    const query = this.db('entity_services')
+      .where({ entity_ref: options.entityRef.toLocaleLowerCase('en-US') })
+      .orderBy('service_arn');
+    if (options.serviceArn !== undefined) {
+      query.where({ service_arn: options.serviceArn });
+    }
+    return (await query.select('service_arn')).map(
+      (r: { service_arn: string }) => r.service_arn,
+    );
+  }
+
+  /** The pull errors matching a filter of {@link ReadinessStore.listPullErrors}, unordered. */
+  private pullErrorsMatching(
+    options: Omit<ListPullErrorsOptions, 'limit' | 'cursor'>,
+  ): Knex.QueryBuilder {
+    const query = this.db('pull_errors');
+    if (options.entityRef) {
+      query.whereIn(
+        'service_arn',
+        this.db('entity_services')
+          .select('service_arn')
+          .where({ entity_ref: options.entityRef.toLocaleLowerCase('en-US') }),
+      );
+    }
+    if (options.serviceArn) query.where({ service_arn: options.serviceArn });
+    if (options.since) query.where('occurred_at', '>=', toIso(options.since));
+    if (options.until) query.where('occurred_at', '<', toIso(options.until));
+    if (options.categories?.length) {
+      query.whereIn('category', unique(options.categories));
+    }
+    return query;
+  }
+
+  /**
    * Upserts reports of one table, 100 a transaction: the stored rows of a batch are read at
    * once (locked on PostgreSQL), each report is written unless unchanged ({@link writeReport}),
    * and a status change adds a history row.
@@ -1162,13 +1981,206 @@ function toEntityReport(row: EntityRow): EntityReport {
 function withAuditErrors(
   row: StateRow & { findings: string },
 ): ReportState & { findings: Finding[] } {
-  const state = toState(row);
+  return { ...toState(row), findings: findingsOf(row) };
+}
+
+/** A report's findings as it is read: with an `audit-error` per fault while stale. */
+function findingsOf(
+  row: Pick<StateRow, 'stale' | 'stale_errors'> & { findings: string },
+): Finding[] {
   const findings: Finding[] = JSON.parse(row.findings);
+  if (!toBoolean(row.stale)) return findings;
+  const errors: AuditError[] = row.stale_errors
+    ? JSON.parse(row.stale_errors)
+    : [];
+  return [...findings, ...auditErrorFindings(errors)];
+}
+
+function toEntityMetaRow(
+  entity: EntityMetaInput,
+): Omit<EntityMetaRow, 'updated_at'> {
   return {
-    ...state,
-    findings: state.stale
-      ? [...findings, ...auditErrorFindings(state.staleErrors)]
-      : findings,
+    entity_ref: entity.entityRef.toLocaleLowerCase('en-US'),
+    kind: entity.kind,
+    namespace: entity.namespace,
+    name: entity.name,
+    title: entity.title || null,
+    owner: entity.owner?.toLocaleLowerCase('en-US') || null,
+    system: entity.system?.toLocaleLowerCase('en-US') || null,
+  };
+}
+
+function toEntityMeta(row: EntityMetaRow): EntityMetaInput {
+  return {
+    entityRef: row.entity_ref,
+    kind: row.kind,
+    namespace: row.namespace,
+    name: row.name,
+    ...(row.title ? { title: row.title } : {}),
+    ...(row.owner ? { owner: row.owner } : {}),
+    ...(row.system ? { system: row.system } : {}),
+  };
+}
+
+/** Kind, namespace and name of an entity ref, for a report without a catalog view. */
+function refParts(ref: string): {
+  kind: string;
+  namespace: string;
+  name: string;
+} {
+  try {
+    const { kind, namespace, name } = parseEntityRef(ref);
+    return { kind, namespace, name };
+  } catch {
+    return { kind: '', namespace: '', name: ref };
+  }
+}
+
+function scorecardFilter(
+  query: Pick<ScorecardQuery, 'owners' | 'systems' | 'statuses' | 'q'>,
+): ScorecardFilter {
+  const refs = (values?: string[]) =>
+    unique((values ?? []).map(v => v.toLocaleLowerCase('en-US'))).sort(
+      compareText,
+    );
+  const q = query.q?.trim().toLocaleLowerCase('en-US');
+  return {
+    owners: refs(query.owners),
+    systems: refs(query.systems),
+    statuses: unique<string>(query.statuses ?? []).sort(compareText),
+    ...(q ? { q } : {}),
+  };
+}
+
+/** What a scorecard cursor belongs to: a short hash of the sort, order and filter. */
+function scorecardScope(
+  sort: string,
+  order: string,
+  filter: ScorecardFilter,
+): string {
+  return contentHash({ sort, order, filter }).slice(0, 16);
+}
+
+function encodeScorecardCursor(scope: string, values: unknown[]): string {
+  return Buffer.from(JSON.stringify({ s: scope, k: values })).toString(
+    'base64url',
+  );
+}
+
+/** The sort key values a cursor carries; an InputError when it is not one of this query's. */
+function decodeScorecardCursor(
+  cursor: string,
+  scope: string,
+  keys: SortKey[],
+): unknown[] {
+  let parsed: { s?: unknown; k?: unknown } | undefined;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+  } catch {
+    parsed = undefined;
+  }
+  const values = parsed?.k;
+  if (
+    typeof parsed?.s !== 'string' ||
+    !Array.isArray(values) ||
+    values.length !== keys.length ||
+    !keys.every((key, i) =>
+      key.type === 'number'
+        ? Number.isInteger(values[i])
+        : typeof values[i] === 'string',
+    )
+  ) {
+    throw new InputError('Invalid cursor: it is not a scorecard cursor');
+  }
+  if (parsed.s !== scope) {
+    throw new InputError(
+      'Invalid cursor: it belongs to another sort, order or filter of the scorecard',
+    );
+  }
+  return values;
+}
+
+/**
+ * "After this row" in the order of these keys: `(k0 > v0) OR (k0 = v0 AND k1 > v1) OR ...`,
+ * with `<` for a descending key.
+ */
+function keysetAfter(
+  keys: SortKey[],
+  values: unknown[],
+): { sql: string; bindings: Knex.Value[] } {
+  const terms: string[] = [];
+  const bindings: Knex.Value[] = [];
+  keys.forEach((key, i) => {
+    const parts: string[] = [];
+    for (let j = 0; j < i; j++) {
+      parts.push(`${keys[j].sql} = ?`);
+      bindings.push(values[j] as Knex.Value);
+    }
+    parts.push(`${key.sql} ${key.dir === 'asc' ? '>' : '<'} ?`);
+    bindings.push(values[i] as Knex.Value);
+    terms.push(`(${parts.join(' AND ')})`);
+  });
+  return { sql: `(${terms.join(' OR ')})`, bindings };
+}
+
+function emptyStatusCounts(): Record<EntityStatus, number> {
+  return { blocked: 0, 'at-risk': 0, unknown: 0, ready: 0 };
+}
+
+function isEntityStatus(value: string): value is EntityStatus {
+  return (ENTITY_STATUSES as readonly string[]).includes(value);
+}
+
+/** A LIKE pattern that matches `value` literally, with `\` as the escape character. */
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, c => `\\${c}`);
+}
+
+function severityCounts(findings: Finding[]): ScorecardEntry['counts'] {
+  const counts = { blocking: 0, risk: 0, info: 0 };
+  for (const f of findings) {
+    if (f.severity in counts) counts[f.severity as keyof typeof counts] += 1;
+  }
+  return counts;
+}
+
+/** The classification's fix key of a stored pull error. */
+function fixKeyOf(classified: string): string | undefined {
+  try {
+    const fixKey = JSON.parse(classified)?.fixKey;
+    return typeof fixKey === 'string' ? fixKey : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Code-point order, as the databases compare the text (`COLLATE "C"`, SQLite's BINARY). */
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+function toAuditRun(row: AuditRunRow): AuditRun {
+  const hits = Number(row.cache_hits);
+  const lookups = hits + Number(row.cache_misses);
+  return {
+    id: Number(row.id),
+    trigger: row.trigger,
+    ...(row.shard ? { shard: row.shard } : {}),
+    ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+    ...(row.services_total !== null && row.services_total !== undefined
+      ? { servicesTotal: Number(row.services_total) }
+      : {}),
+    status: row.status as AuditRun['status'],
+    startedAt: row.started_at,
+    finishedAt: row.finished_at ?? undefined,
+    servicesAudited: Number(row.services_audited),
+    entitiesAudited: Number(row.entities_audited),
+    callsByApi: JSON.parse(row.calls_by_api),
+    cacheHits: hits,
+    cacheMisses: Number(row.cache_misses),
+    cacheHitRate: lookups > 0 ? hits / lookups : undefined,
+    errorsByAccount: JSON.parse(row.errors_by_account),
   };
 }
 

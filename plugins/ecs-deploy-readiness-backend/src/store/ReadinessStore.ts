@@ -178,10 +178,33 @@ export interface ListPullErrorsOptions {
   since?: Date | string;
   /** Exclusive. */
   until?: Date | string;
+  /** Only these categories (empty or absent: every category). */
+  categories?: string[];
   /** Default 50, at most 500. */
   limit?: number;
   /** The `nextCursor` of the previous page. */
   cursor?: string;
+}
+
+/** Pull errors per day (UTC, `YYYY-MM-DD`) and category: every one matching the filter. */
+export interface PullErrorCount {
+  day: string;
+  category: string;
+  count: number;
+}
+
+/** Pull errors of one service per category and fix key, for the findings they confirm. */
+export interface PullErrorSummary {
+  serviceArn: string;
+  category: string;
+  /**
+   * The classification's fix key: usually the category, a check id when the message points at
+   * a narrower cause. Absent only for a stored classification without one.
+   */
+  fixKey?: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
 }
 
 /** A page of pull errors. */
@@ -285,12 +308,97 @@ export interface AuditRun extends Omit<AuditRunResult, 'status'> {
   trigger: string;
   /** `<account>/<region>` of a shard audit; absent for a whole audit. */
   shard?: string;
+  /** The entity of a manual audit (lower case). */
+  entityRef?: string;
+  /** The services the run set out to audit, when known at its start. */
+  servicesTotal?: number;
   status: 'running' | AuditRunResult['status'];
   startedAt: string;
   finishedAt?: string;
   /** cacheHits / (cacheHits + cacheMisses); undefined when the cache was not used. */
   cacheHitRate?: number;
 }
+
+/** What the scorecard shows of an entity besides its report: read from the catalog at link time. */
+export interface EntityMetaInput {
+  /** The entity ref; stored and matched lower case. */
+  entityRef: string;
+  /** As the catalog spells them. */
+  kind: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  /** The owner's entity ref (the `ownedBy` relation), lower case. */
+  owner?: string;
+  /** The system's entity ref (a `partOf` relation to a System), lower case. */
+  system?: string;
+}
+
+/**
+ * Filter, sort and page of {@link ReadinessStore.listScorecard}. An empty or absent list does
+ * not filter.
+ */
+export interface ScorecardQuery {
+  /** Owner entity refs (any case); any of them. */
+  owners?: string[];
+  /** System entity refs (any case); any of them. */
+  systems?: string[];
+  statuses?: EntityStatus[];
+  /** A substring of the name, title or entity ref, any case (ASCII case folding on SQLite). */
+  q?: string;
+  /**
+   * Default `status`: worst first (blocked, at-risk, unknown, ready). `name` sorts by entity
+   * ref; `title` by the title, or the name when there is none, any case; `owner` and `system`
+   * by the ref, entities without one last in both orders. Text compares by code point; ties go
+   * by entity ref, in the same order.
+   */
+  sort?: 'status' | 'name' | 'title' | 'owner' | 'system' | 'statusSince';
+  /** Default `asc`. */
+  order?: 'asc' | 'desc';
+  /** Rows per page; absent for every row (the CSV). */
+  limit?: number;
+  /** The `nextCursor` of the previous page (same filter and sort; else an InputError). */
+  cursor?: string;
+  /**
+   * Only these entity refs (lower case), when the caller may read only some entities; absent
+   * when they may read every entity. Totals count only these too.
+   */
+  visibleRefs?: ReadonlySet<string>;
+}
+
+/** One row of the scorecard. */
+export interface ScorecardEntry {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  owner?: string;
+  system?: string;
+  status: EntityStatus;
+  stale: boolean;
+  statusSince: string;
+  serviceArns: string[];
+  /** Findings of the entity and of its services, by severity. */
+  counts: { blocking: number; risk: number; info: number };
+  /** The newest pull error of its services. */
+  lastPullFailureAt?: string;
+  /**
+   * When the latest audit that did not fail of each of its services' shards finished: the
+   * oldest of them. Absent when it has no service, or one of its shards was never audited.
+   */
+  lastAuditedAt?: string;
+}
+
+/** A page of the scorecard and the totals of the whole filter. */
+export interface ScorecardResult {
+  items: ScorecardEntry[];
+  totals: Record<EntityStatus, number> & { total: number };
+  nextCursor?: string;
+}
+
+/** Entities by status at the end of one day (UTC). */
+export type TrendDay = { day: string } & Record<EntityStatus, number>;
 
 /** Options of the database-backed {@link DocumentCache}. */
 export interface DocumentCacheOptions {
@@ -371,6 +479,15 @@ export interface ReadinessStore {
   /** Stores pull errors not stored yet (by task ARN and container); returns how many were new. */
   addPullErrors(errors: PullErrorInput[]): Promise<number>;
   listPullErrors(options: ListPullErrorsOptions): Promise<PullErrorPage>;
+  /** Counts per day and category of the pull errors matching the filter (not paged). */
+  countPullErrors(
+    options: Omit<ListPullErrorsOptions, 'limit' | 'cursor'>,
+  ): Promise<PullErrorCount[]>;
+  /** Pull errors of these services since `since`, per service, category and fix key. */
+  summarizePullErrors(options: {
+    serviceArns: string[];
+    since: Date | string;
+  }): Promise<PullErrorSummary[]>;
   /** Deletes pull errors that occurred before `olderThan`; returns how many. */
   prunePullErrors(options: { olderThan: Date | string }): Promise<number>;
 
@@ -385,10 +502,23 @@ export interface ReadinessStore {
   startAuditRun(options: {
     trigger: string;
     shard?: ShardKey;
+    /** The entity of a manual audit. */
+    entityRef?: string;
+    servicesTotal?: number;
   }): Promise<number>;
   finishAuditRun(id: number, result: AuditRunResult): Promise<void>;
   /** Audit runs, newest first. */
   listAuditRuns(options?: { limit?: number }): Promise<AuditRun[]>;
+  getAuditRun(id: number): Promise<AuditRun | undefined>;
+  /**
+   * The newest run of this trigger and entity that is still running or started at or after
+   * `startedSince`: the rate limit of manual audits.
+   */
+  findRecentAuditRun(options: {
+    trigger: string;
+    entityRef: string;
+    startedSince: Date | string;
+  }): Promise<AuditRun | undefined>;
   /** When each shard's last audit that did not fail finished, by `<account>/<region>`. */
   lastShardAudits(): Promise<Map<string, string>>;
 
@@ -399,7 +529,28 @@ export interface ReadinessStore {
   replaceLinks(options: {
     links: StoredLinkInput[];
     linkErrors: EntityLinkErrors[];
+    /** The catalog's view of every linked entity (title, owner, system); replaces the stored one when given. */
+    entities?: EntityMetaInput[];
   }): Promise<void>;
+  /** The stored catalog view of these entities, or of all. */
+  listEntityMeta(entityRefs?: string[]): Promise<EntityMetaInput[]>;
+  /** The kinds of the entities in the stored catalog view, lower case. */
+  listEntityKinds(): Promise<string[]>;
+
+  /** The scorecard: one row per entity with a report, filtered, sorted and paged. */
+  listScorecard(query: ScorecardQuery): Promise<ScorecardResult>;
+  /**
+   * Entities by status at the end of each of the last `days` days (UTC, oldest first, today
+   * last), replayed from the entity status history; only entities that have a report now, and
+   * of those only `visibleRefs` when given, and only owners/systems when given.
+   */
+  scorecardTrend(options: {
+    days: number;
+    now?: Date;
+    owners?: string[];
+    systems?: string[];
+    visibleRefs?: ReadonlySet<string>;
+  }): Promise<TrendDay[]>;
   /** Stored links: of one shard, of some entities, of some services, or all. */
   listLinks(options?: {
     shard?: ShardKey;

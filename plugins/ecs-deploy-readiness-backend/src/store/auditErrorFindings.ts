@@ -14,7 +14,10 @@
  * limitations under the License.
  */
 
-import type { Finding } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import {
+  DEFAULT_CHECK_SEVERITY,
+  type Finding,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import type { AuditError } from './ReadinessStore';
 
 /**
@@ -31,7 +34,7 @@ export function auditErrorFindings(errors: AuditError[]): Finding[] {
   }
   return [...distinct.values()].map(e => ({
     id: 'audit-error',
-    severity: 'risk',
+    severity: DEFAULT_CHECK_SEVERITY['audit-error'],
     title: e.api?.startsWith('registry:')
       ? `The last audit could not reach the registry ${e.api.slice(
           'registry:'.length,

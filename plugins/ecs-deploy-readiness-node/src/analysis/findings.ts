@@ -16,6 +16,7 @@
 
 import {
   CheckId,
+  DEFAULT_CHECK_SEVERITY,
   Finding,
   FixKey,
   FixVars,
@@ -23,46 +24,12 @@ import {
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 
 /**
- * The severity each check reports unless the evidence calls for another one (a mixed
- * gzip/uncompressed image is a risk, mixed gzip/zstd is blocking).
+ * The severity each check reports unless the evidence calls for another one: the catalogue's
+ * {@link DEFAULT_CHECK_SEVERITY}.
  *
  * @internal
  */
-export const DEFAULT_SEVERITY: Readonly<Record<CheckId, Severity>> = {
-  'invalid-reference': 'blocking',
-  'repository-not-found': 'blocking',
-  'tag-not-found': 'blocking',
-  'platform-missing': 'blocking',
-  'mixed-layer-compression': 'blocking',
-  'zstd-docker-media-type': 'blocking',
-  'layer-diffid-mismatch': 'blocking',
-  'unsupported-layer-media-type': 'blocking',
-  'not-an-image': 'blocking',
-  'schema1-manifest': 'blocking',
-  'empty-image': 'blocking',
-  'missing-blob': 'blocking',
-  'mutable-tag-reference': 'risk',
-  'deployed-digest-missing': 'blocking',
-  'lifecycle-expires-in-use-image': 'risk',
-  'dockerhub-unauthenticated': 'risk',
-  'attestation-in-index': 'info',
-  unverifiable: 'risk',
-  'malformed-descriptor': 'blocking',
-  'malformed-config': 'blocking',
-  'digest-not-found': 'blocking',
-  'platform-manifest-missing': 'blocking',
-  'image-archived': 'blocking',
-  'zstd-unsupported-runtime': 'risk',
-  'empty-index': 'blocking',
-  'encrypted-layer': 'blocking',
-  'soci-index-v1': 'risk',
-  'too-many-containers': 'blocking',
-  'registry-auth-required': 'blocking',
-  // The entity's services cannot be audited, which is not proof that they are broken.
-  'link-error': 'risk',
-  // The last audit could not refresh the report: unknown, not broken.
-  'audit-error': 'risk',
-};
+export const DEFAULT_SEVERITY = DEFAULT_CHECK_SEVERITY;
 
 /** What a check knows when it creates a finding. @internal */
 export interface FindingInput {

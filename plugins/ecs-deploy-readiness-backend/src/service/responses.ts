@@ -1,0 +1,376 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+// The API's response bodies, built from what the store holds: findings get their fix rendered
+// from `fixKey`/`fixVars` with the current catalogue, and the pull failures that confirm them.
+
+import {
+  CATEGORY_CONFIRMING_CHECKS,
+  CHECK_IDS,
+  type CheckCatalogue,
+  checksConfirming,
+  DEFAULT_CHECK_SEVERITY,
+  type AuditRunInfo,
+  type ContainerReadiness,
+  type DeploymentReadiness,
+  type EntityReadiness,
+  type Finding,
+  type FindingConfirmation,
+  type FixKey,
+  fixFor,
+  PULL_ERROR_CATEGORIES,
+  type PullErrorCategory,
+  type PullErrorItem,
+  type ReadinessFinding,
+  type ScorecardRow,
+  type ServiceReadiness,
+  type ServiceReadinessStatus,
+  SEVERITIES,
+  type SeverityCounts,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import type { JsonObject } from '@backstage/types';
+import type {
+  AuditRun,
+  EntityReport,
+  PullErrorRecord,
+  PullErrorSummary,
+  ScorecardEntry,
+  ServiceReport,
+  StoredLink,
+} from '../store/ReadinessStore';
+
+const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+
+function isCategory(value: string): value is PullErrorCategory {
+  return (PULL_ERROR_CATEGORIES as readonly string[]).includes(value);
+}
+
+/** No findings of any severity. */
+export function emptyCounts(): SeverityCounts {
+  return { blocking: 0, risk: 0, info: 0 };
+}
+
+function countOf(findings: Finding[], into = emptyCounts()): SeverityCounts {
+  for (const f of findings) into[f.severity] = (into[f.severity] ?? 0) + 1;
+  return into;
+}
+
+/** Worst first, then by check id and container, so the order is stable. */
+function bySeverity(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    a.id.localeCompare(b.id, 'en') ||
+    (a.container ?? '').localeCompare(b.container ?? '', 'en')
+  );
+}
+
+/**
+ * The finding with its fix rendered and, when pull failures of its service point at the same
+ * cause (`checksConfirming`), how many and when.
+ */
+export function renderFinding(
+  finding: Finding,
+  summaries: PullErrorSummary[] = [],
+): ReadinessFinding {
+  let confirmedBy: FindingConfirmation | undefined;
+  for (const summary of summaries) {
+    if (!isCategory(summary.category)) continue;
+    const checks = checksConfirming({
+      category: summary.category,
+      ...(summary.fixKey && { fixKey: summary.fixKey as FixKey }),
+    });
+    if (!checks.includes(finding.id)) continue;
+    if (!confirmedBy) {
+      confirmedBy = {
+        count: 0,
+        firstAt: summary.firstAt,
+        lastAt: summary.lastAt,
+        categories: [],
+      };
+    }
+    confirmedBy.count += summary.count;
+    if (summary.firstAt < confirmedBy.firstAt) {
+      confirmedBy.firstAt = summary.firstAt;
+    }
+    if (summary.lastAt > confirmedBy.lastAt)
+      confirmedBy.lastAt = summary.lastAt;
+    if (!confirmedBy.categories.includes(summary.category)) {
+      confirmedBy.categories.push(summary.category);
+    }
+  }
+  return {
+    ...finding,
+    fix: fixFor(finding.fixKey, finding.fixVars),
+    ...(confirmedBy && { confirmedBy }),
+  };
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? value
+    : undefined;
+}
+
+function records(value: unknown): JsonObject[] {
+  return Array.isArray(value)
+    ? value.filter(
+        (v): v is JsonObject =>
+          typeof v === 'object' && v !== null && !Array.isArray(v),
+      )
+    : [];
+}
+
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as T;
+}
+
+/** The service name of an ECS service ARN (`…:service/<cluster>/<name>` or `…:service/<name>`). */
+function serviceNameOf(serviceArn: string): string {
+  return serviceArn.slice(serviceArn.lastIndexOf('/') + 1);
+}
+
+function serviceReadiness(
+  serviceArn: string,
+  report: ServiceReport | undefined,
+  link: StoredLink | undefined,
+  summaries: PullErrorSummary[],
+): ServiceReadiness {
+  const details = (report?.details ?? {}) as JsonObject;
+  const findings = (report?.findings ?? [])
+    .slice()
+    .sort(bySeverity)
+    .map(f => renderFinding(f, summaries));
+  const deployments: DeploymentReadiness[] = records(details.deployments).map(
+    d =>
+      compact({
+        id: str(d.id),
+        status: str(d.status),
+        rolloutState: str(d.rolloutState),
+        rolloutStateReason: str(d.rolloutStateReason),
+        taskDefinitionArn: str(d.taskDefinitionArn),
+        desiredCount: num(d.desiredCount),
+        runningCount: num(d.runningCount),
+        pendingCount: num(d.pendingCount),
+        createdAt: str(d.createdAt),
+        circuitBreaker: str(d.circuitBreaker),
+      }),
+  );
+  const containers: ContainerReadiness[] = records(details.images).map(c => {
+    const deployedDigests = Array.isArray(c.deployedDigests)
+      ? c.deployedDigests.filter((d): d is string => typeof d === 'string')
+      : [];
+    return compact({
+      name: str(c.container) ?? '',
+      image: str(c.image) ?? '',
+      deployedDigest: deployedDigests[0],
+      deployedDigests,
+      resolvedDigest: str(c.resolvedDigest),
+      platformManifestDigest: str(c.platformManifestDigest),
+      pinnedReference: str(c.pinnedReference),
+      status: str(c.status),
+    });
+  });
+  const status: ServiceReadinessStatus = report?.status ?? 'unknown';
+  return compact({
+    serviceArn,
+    serviceName:
+      str(details.serviceName) ??
+      link?.serviceName ??
+      serviceNameOf(serviceArn),
+    clusterArn: report?.clusterArn,
+    accountId: report?.accountId ?? link?.accountId ?? '',
+    region: report?.region ?? link?.region ?? '',
+    status,
+    missingReason: link?.missingReason,
+    platform: str(details.platform),
+    platformSource: str(details.platformSource),
+    launchType: str(details.launchType),
+    taskDefinitionArn: str(details.taskDefinitionArn),
+    desiredCount: num(details.desiredCount),
+    runningCount: num(details.runningCount),
+    deployments,
+    containers,
+    findings,
+    counts: countOf(findings),
+    stale: report?.stale ?? false,
+    staleErrors: report?.staleErrors ?? [],
+    updatedAt: report?.updatedAt,
+    statusSince: report?.statusSince,
+  });
+}
+
+/** `GET /entities/{kind}/{namespace}/{name}/readiness`. */
+export function entityReadiness(input: {
+  entityRef: string;
+  title?: string;
+  report: EntityReport;
+  services: ServiceReport[];
+  links: StoredLink[];
+  /** Pull errors of its services in the last 30 days. */
+  summaries: PullErrorSummary[];
+  lastAudited?: string;
+}): EntityReadiness {
+  const { report } = input;
+  const reports = new Map(input.services.map(s => [s.serviceArn, s]));
+  const links = new Map(input.links.map(l => [l.serviceArn, l]));
+  const arns = [...new Set([...report.serviceArns, ...links.keys()])].sort(
+    (a, b) => a.localeCompare(b, 'en'),
+  );
+  const services = arns.map(arn =>
+    serviceReadiness(
+      arn,
+      reports.get(arn),
+      links.get(arn),
+      input.summaries.filter(s => s.serviceArn === arn),
+    ),
+  );
+  const findings = report.findings
+    .slice()
+    .sort(bySeverity)
+    .map(f => renderFinding(f));
+  const counts = countOf(report.findings);
+  const serviceCounts: EntityReadiness['serviceCounts'] = {};
+  for (const service of services) {
+    for (const severity of SEVERITIES) {
+      counts[severity] += service.counts[severity];
+    }
+    serviceCounts[service.status] = (serviceCounts[service.status] ?? 0) + 1;
+  }
+  let last30Days = 0;
+  let lastAt: string | undefined;
+  for (const summary of input.summaries) {
+    last30Days += summary.count;
+    if (!lastAt || summary.lastAt > lastAt) lastAt = summary.lastAt;
+  }
+  return compact({
+    entityRef: input.entityRef,
+    title: input.title,
+    status: report.status,
+    stale: report.stale,
+    staleErrors: report.staleErrors,
+    staleSince: report.staleSince,
+    lastAudited: input.lastAudited,
+    updatedAt: report.updatedAt,
+    statusSince: report.statusSince,
+    counts,
+    serviceCounts,
+    findings,
+    services,
+    pullErrors: compact({ last30Days, lastAt }),
+  });
+}
+
+/** One item of `GET …/pull-errors`. */
+export function pullErrorItem(record: PullErrorRecord): PullErrorItem {
+  const classified = record.classified;
+  const category = isCategory(record.category) ? record.category : 'other';
+  const fixKey = classified?.fixKey ?? category;
+  return compact({
+    id: record.id,
+    occurredAt: record.occurredAt,
+    taskArn: record.taskArn,
+    container: record.container,
+    serviceArn: record.serviceArn,
+    accountId: record.accountId,
+    region: record.region,
+    category,
+    message: record.message,
+    image: record.image,
+    taskDefinitionArn: record.taskDefinitionArn,
+    fixKey,
+    fix: fixFor(fixKey, classified?.fixVars ?? {}),
+    classification: compact({
+      confidence: classified?.confidence,
+      note: classified?.note,
+      extracted: classified?.extracted,
+      matchedRule: classified?.matchedRule,
+      confirmedBy: (classified as { confirmedBy?: string[] } | undefined)
+        ?.confirmedBy,
+    }) as Record<string, unknown>,
+  });
+}
+
+/** One row of `GET /scorecard`. */
+export function scorecardRow(entry: ScorecardEntry): ScorecardRow {
+  return compact({
+    entityRef: entry.entityRef,
+    kind: entry.kind,
+    namespace: entry.namespace,
+    name: entry.name,
+    title: entry.title,
+    owner: entry.owner,
+    system: entry.system,
+    status: entry.status,
+    counts: entry.counts,
+    services: entry.serviceArns.length,
+    lastPullFailure: entry.lastPullFailureAt,
+    lastAudited: entry.lastAuditedAt,
+    stale: entry.stale,
+    statusSince: entry.statusSince,
+  });
+}
+
+/** `GET /runs/{id}` and `POST …/audit`. */
+export function auditRunInfo(
+  run: AuditRun,
+  deduplicated?: boolean,
+): AuditRunInfo {
+  return compact({
+    id: run.id,
+    trigger: run.trigger,
+    status: run.status,
+    entityRef: run.entityRef,
+    shard: run.shard,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    servicesTotal: run.servicesTotal,
+    servicesAudited: run.servicesAudited,
+    entitiesAudited: run.entitiesAudited,
+    errorsByAccount: run.errorsByAccount,
+    ...(deduplicated && { deduplicated }),
+  });
+}
+
+/** `GET /checks`. */
+export function checkCatalogue(): CheckCatalogue {
+  return {
+    checks: CHECK_IDS.map(id => {
+      const fix = fixFor(id);
+      return {
+        id,
+        severity: DEFAULT_CHECK_SEVERITY[id],
+        title: fix.title,
+        summary: fix.summary,
+        docs: fix.docs,
+      };
+    }),
+    categories: PULL_ERROR_CATEGORIES.map(id => {
+      const fix = fixFor(id);
+      return {
+        id,
+        title: fix.title,
+        summary: fix.summary,
+        confirmedBy: [...(CATEGORY_CONFIRMING_CHECKS[id] ?? [])],
+      };
+    }),
+  };
+}

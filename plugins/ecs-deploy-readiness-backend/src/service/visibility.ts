@@ -1,0 +1,145 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import type {
+  AuthService,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+
+/** At most this many users' visible sets are remembered at once. */
+const MAX_CACHED_USERS = 1000;
+/** Entity refs per `getEntitiesByRefs` request. */
+const REFS_PER_REQUEST = 1000;
+
+/** Options of {@link EntityVisibility.create}. */
+export interface EntityVisibilityOptions {
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  auth: AuthService;
+  /** How long a user's visible set is remembered, in milliseconds; 0 to ask every time. */
+  cacheMs: number;
+  clock?: () => number;
+}
+
+/**
+ * Which catalog entities a caller may read, as the catalog decides it: the API shows an entity
+ * only to callers that the catalog would show it to.
+ *
+ * - One entity: the catalog is asked with the caller's credentials (`getEntityByRef`), so an
+ *   entity the caller cannot read is exactly like one that does not exist.
+ * - Many entities (the scorecard): the permission framework is asked first whether the caller
+ *   may read every entity (`catalog.entity.read`). An unconditional allow (the allow-all
+ *   policy, or a service caller) needs nothing more; a deny shows nothing; a conditional
+ *   decision (a policy that decides per entity, e.g. by owner) is resolved by asking the
+ *   catalog which of the linked entities the caller can read (`getEntitiesByRefs` with their
+ *   credentials), remembered per user for `cacheMs`.
+ */
+export class EntityVisibility {
+  readonly #catalog: CatalogService;
+  readonly #permissions: PermissionsService;
+  readonly #auth: AuthService;
+  readonly #cacheMs: number;
+  readonly #clock: () => number;
+  readonly #cache = new Map<
+    string,
+    { at: number; refs: Promise<ReadonlySet<string>> }
+  >();
+
+  static create(options: EntityVisibilityOptions): EntityVisibility {
+    return new EntityVisibility(options);
+  }
+
+  private constructor(options: EntityVisibilityOptions) {
+    this.#catalog = options.catalog;
+    this.#permissions = options.permissions;
+    this.#auth = options.auth;
+    this.#cacheMs = options.cacheMs;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  /** The entity, when it exists and the caller may read it. */
+  async getEntity(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<Entity | undefined> {
+    return this.#catalog.getEntityByRef(entityRef, { credentials });
+  }
+
+  /**
+   * The entity refs (lower case) among `candidates` that the caller may read, or `undefined`
+   * when they may read every entity.
+   */
+  async visibleRefs(
+    credentials: BackstageCredentials,
+    candidates: () => Promise<string[]>,
+  ): Promise<ReadonlySet<string> | undefined> {
+    if (this.#auth.isPrincipal(credentials, 'service')) return undefined;
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return undefined;
+    if (decision.result === AuthorizeResult.DENY) return new Set();
+
+    const key = this.#auth.isPrincipal(credentials, 'user')
+      ? credentials.principal.userEntityRef
+      : undefined;
+    const now = this.#clock();
+    const cached = key ? this.#cache.get(key) : undefined;
+    if (cached && now - cached.at < this.#cacheMs) return cached.refs;
+
+    const refs = this.#readable(credentials, candidates);
+    if (key && this.#cacheMs > 0) {
+      this.#cache.delete(key);
+      this.#cache.set(key, { at: now, refs });
+      while (this.#cache.size > MAX_CACHED_USERS) {
+        this.#cache.delete(this.#cache.keys().next().value!);
+      }
+      // A failed lookup is not remembered.
+      refs.catch(() => {
+        if (this.#cache.get(key)?.refs === refs) this.#cache.delete(key);
+      });
+    }
+    return refs;
+  }
+
+  async #readable(
+    credentials: BackstageCredentials,
+    candidates: () => Promise<string[]>,
+  ): Promise<ReadonlySet<string>> {
+    const refs = await candidates();
+    const visible = new Set<string>();
+    for (let i = 0; i < refs.length; i += REFS_PER_REQUEST) {
+      const { items } = await this.#catalog.getEntitiesByRefs(
+        {
+          entityRefs: refs.slice(i, i + REFS_PER_REQUEST),
+          fields: ['kind', 'metadata.namespace', 'metadata.name'],
+        },
+        { credentials },
+      );
+      for (const entity of items) {
+        if (entity)
+          visible.add(stringifyEntityRef(entity).toLocaleLowerCase('en-US'));
+      }
+    }
+    return visible;
+  }
+}

@@ -1,0 +1,383 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+// The response bodies of the backend's HTTP API, as `src/schema/openapi.yaml` of the backend
+// plugin documents them. The backend builds them, the frontend and other tools read them.
+
+import type {
+  CheckId,
+  Finding,
+  Fix,
+  FixKey,
+  PullErrorCategory,
+  Severity,
+} from '../types';
+
+/**
+ * An entity's rolled-up readiness: `blocked` (a blocking finding), `at-risk` (a risk finding,
+ * an image that could not be verified), `ready`, or `unknown` (not audited yet).
+ *
+ * @public
+ */
+export type EntityReadinessStatus = 'blocked' | 'at-risk' | 'ready' | 'unknown';
+
+/**
+ * The statuses of {@link EntityReadinessStatus}, worst first.
+ *
+ * @public
+ */
+export const ENTITY_READINESS_STATUSES: readonly EntityReadinessStatus[] = [
+  'blocked',
+  'at-risk',
+  'unknown',
+  'ready',
+];
+
+/**
+ * One service's status: the engine's status of its task definition (`unverifiable` when an image
+ * could not be read), or `unknown` when it was never audited.
+ *
+ * @public
+ */
+export type ServiceReadinessStatus =
+  | 'blocked'
+  | 'at-risk'
+  | 'ready'
+  | 'unverifiable'
+  | 'unknown';
+
+/**
+ * Findings by severity.
+ *
+ * @public
+ */
+export type SeverityCounts = Record<Severity, number>;
+
+/**
+ * A fault of the last audit that kept a report from being refreshed.
+ *
+ * @public
+ */
+export interface ReadinessAuditError {
+  /** A stable code, e.g. `AccessDeniedException`, `ThrottlingException`, `RegistryTimeout`. */
+  code: string;
+  /** What happened, redacted. */
+  message: string;
+  accountId?: string;
+  region?: string;
+  /** The API that failed, e.g. `ecs:DescribeServices` or `registry:ghcr.io`. */
+  api?: string;
+  /** When AWS denied the call: the IAM permission to grant. */
+  permission?: string;
+}
+
+/**
+ * The real pull failures that a finding explains.
+ *
+ * @public
+ */
+export interface FindingConfirmation {
+  /** Stopped tasks (containers) whose pull failure this finding explains. */
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  /** Their categories. */
+  categories: PullErrorCategory[];
+}
+
+/**
+ * A finding as the API serves it: the stored finding, its fix rendered from `fixKey` and
+ * `fixVars`, and the real pull failures that confirm it.
+ *
+ * @public
+ */
+export interface ReadinessFinding extends Finding {
+  fix: Fix;
+  /** Absent when no stored pull failure (in the retention window) points at the same cause. */
+  confirmedBy?: FindingConfirmation;
+}
+
+/**
+ * One container of a service's task definition, as the audit checked it.
+ *
+ * @public
+ */
+export interface ContainerReadiness {
+  /** The container definition's name. */
+  name: string;
+  /** The image reference as the task definition writes it. */
+  image: string;
+  /** The digest ECS runs: what running tasks report, else what the deployment resolved. */
+  deployedDigest?: string;
+  /** Every digest running tasks or the deployment report for this container. */
+  deployedDigests: string[];
+  /** The digest the reference resolves to in its registry now. */
+  resolvedDigest?: string;
+  /** The platform-specific manifest chosen from an index. */
+  platformManifestDigest?: string;
+  /** `repo:tag@sha256:…`, to pin the reference. */
+  pinnedReference?: string;
+  /** The engine's status of this image. */
+  status?: string;
+}
+
+/**
+ * One ECS deployment of a service.
+ *
+ * @public
+ */
+export interface DeploymentReadiness {
+  id?: string;
+  /** `PRIMARY`, `ACTIVE` or `INACTIVE`. */
+  status?: string;
+  /** `IN_PROGRESS`, `COMPLETED` or `FAILED`. */
+  rolloutState?: string;
+  rolloutStateReason?: string;
+  taskDefinitionArn?: string;
+  desiredCount?: number;
+  runningCount?: number;
+  pendingCount?: number;
+  createdAt?: string;
+  /** The deployment circuit breaker's status, when ECS reports it. */
+  circuitBreaker?: string;
+}
+
+/**
+ * One ECS service behind an entity.
+ *
+ * @public
+ */
+export interface ServiceReadiness {
+  serviceArn: string;
+  serviceName: string;
+  clusterArn?: string;
+  accountId: string;
+  region: string;
+  status: ServiceReadinessStatus;
+  /** Why ECS does not have the service, when the last audit of its shard did not find it. */
+  missingReason?: string;
+  /** The platform the images were checked for, e.g. `linux/amd64`. */
+  platform?: string;
+  /** Where that platform comes from: the task definition, the capacity provider... */
+  platformSource?: string;
+  launchType?: string;
+  taskDefinitionArn?: string;
+  desiredCount?: number;
+  runningCount?: number;
+  deployments: DeploymentReadiness[];
+  containers: ContainerReadiness[];
+  /** Worst first. */
+  findings: ReadinessFinding[];
+  counts: SeverityCounts;
+  stale: boolean;
+  staleErrors: ReadinessAuditError[];
+  /** When its report last changed. */
+  updatedAt?: string;
+  /** When its status last changed. */
+  statusSince?: string;
+}
+
+/**
+ * `GET /entities/{kind}/{namespace}/{name}/readiness`.
+ *
+ * @public
+ */
+export interface EntityReadiness {
+  entityRef: string;
+  title?: string;
+  status: EntityReadinessStatus;
+  /** True when the last audit could not refresh it; the content is the last known. */
+  stale: boolean;
+  staleErrors: ReadinessAuditError[];
+  staleSince?: string;
+  /** When the latest audit that covered it finished; absent when it is stale or never audited. */
+  lastAudited?: string;
+  updatedAt?: string;
+  statusSince?: string;
+  /** Findings of the entity and its services, by severity. */
+  counts: SeverityCounts;
+  /** Services by status. */
+  serviceCounts: Partial<Record<ServiceReadinessStatus, number>>;
+  /** Findings of the entity itself (a link that cannot be followed, an audit that failed). */
+  findings: ReadinessFinding[];
+  services: ServiceReadiness[];
+  /** Pull failures of its services in the last 30 days. */
+  pullErrors: { last30Days: number; lastAt?: string };
+}
+
+/**
+ * One classified pull failure.
+ *
+ * @public
+ */
+export interface PullErrorItem {
+  id: number;
+  occurredAt: string;
+  taskArn: string;
+  container?: string;
+  serviceArn: string;
+  accountId: string;
+  region: string;
+  category: PullErrorCategory;
+  /** The stop reason as ECS wrote it, redacted. */
+  message: string;
+  image?: string;
+  taskDefinitionArn?: string;
+  /** The catalogue key of its fix. */
+  fixKey: FixKey;
+  fix: Fix;
+  /** What the classifier found in the message (registry, repository, platform...). */
+  classification: Record<string, unknown>;
+}
+
+/**
+ * `GET /entities/{kind}/{namespace}/{name}/pull-errors`: newest first.
+ *
+ * @public
+ */
+export interface PullErrorList {
+  items: PullErrorItem[];
+  /** Present when there are more; pass it as `cursor`. */
+  nextCursor?: string;
+  /** Every pull failure matching the filter (not only this page), per day and category. */
+  counts: Array<{ day: string; category: PullErrorCategory; count: number }>;
+  /** The window the counts cover. */
+  since: string;
+  until: string;
+}
+
+/**
+ * `POST /entities/{kind}/{namespace}/{name}/audit` and `GET /runs/{id}`.
+ *
+ * @public
+ */
+export interface AuditRunInfo {
+  id: number;
+  /** `manual` for one asked for through the API; `schedule`, `deployment`, `link` otherwise. */
+  trigger: string;
+  status: 'running' | 'succeeded' | 'partial' | 'failed';
+  /** The entity a manual audit is about. */
+  entityRef?: string;
+  /** `<account>/<region>` of a shard audit. */
+  shard?: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** Services the run set out to audit, when known in advance. */
+  servicesTotal?: number;
+  servicesAudited: number;
+  entitiesAudited: number;
+  /** The faults of the run, by AWS account id. */
+  errorsByAccount: Record<string, ReadinessAuditError[]>;
+  /** When the answer is a run asked for before, still in its rate-limit window. */
+  deduplicated?: boolean;
+}
+
+/**
+ * One row of the scorecard.
+ *
+ * @public
+ */
+export interface ScorecardRow {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  /** The owner's entity ref, e.g. `group:default/payments`. */
+  owner?: string;
+  /** The system's entity ref, e.g. `system:default/checkout`. */
+  system?: string;
+  status: EntityReadinessStatus;
+  counts: SeverityCounts;
+  services: number;
+  lastPullFailure?: string;
+  lastAudited?: string;
+  stale: boolean;
+  statusSince?: string;
+}
+
+/**
+ * Entities by status.
+ *
+ * @public
+ */
+export type ScorecardTotals = Record<EntityReadinessStatus, number> & {
+  total: number;
+};
+
+/**
+ * `GET /scorecard`.
+ *
+ * @public
+ */
+export interface ScorecardPage {
+  items: ScorecardRow[];
+  /** Of every entity matching the filter, not only this page. */
+  totals: ScorecardTotals;
+  nextCursor?: string;
+}
+
+/**
+ * The sort keys of `GET /scorecard`.
+ *
+ * @public
+ */
+export const SCORECARD_SORTS = [
+  'status',
+  'name',
+  'title',
+  'owner',
+  'system',
+  'statusSince',
+] as const;
+
+/**
+ * A sort key of `GET /scorecard`.
+ *
+ * @public
+ */
+export type ScorecardSort = (typeof SCORECARD_SORTS)[number];
+
+/**
+ * `GET /scorecard/trend`: entities by status at the end of each day (UTC), oldest first.
+ *
+ * @public
+ */
+export interface ScorecardTrend {
+  days: Array<{ day: string } & Record<EntityReadinessStatus, number>>;
+}
+
+/**
+ * `GET /checks`: the check and fix catalogue.
+ *
+ * @public
+ */
+export interface CheckCatalogue {
+  checks: Array<{
+    id: CheckId;
+    severity: Severity;
+    title: string;
+    summary: string;
+    docs: Fix['docs'];
+  }>;
+  categories: Array<{
+    id: PullErrorCategory;
+    title: string;
+    summary: string;
+    /** The checks whose findings explain a pull failure of this category. */
+    confirmedBy: CheckId[];
+  }>;
+}
