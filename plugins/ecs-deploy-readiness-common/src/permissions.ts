@@ -14,8 +14,11 @@
  * limitations under the License.
  */
 
-import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
-import { createPermission } from '@backstage/plugin-permission-common';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
+
+// Written as `createPermission` would return it, with type imports only: the permission
+// packages pull in an HTTP client at runtime, which this package (and the CLI that bundles it)
+// does not need.
 
 /**
  * Run an audit of one entity's ECS services now (`POST /entities/{kind}/{namespace}/{name}/audit`).
@@ -25,11 +28,13 @@ import { createPermission } from '@backstage/plugin-permission-common';
  *
  * @public
  */
-export const ecsDeployReadinessAuditRunPermission = createPermission({
-  name: 'ecs-deploy-readiness.audit.run',
-  attributes: { action: 'update' },
-  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
-});
+export const ecsDeployReadinessAuditRunPermission: ResourcePermission<'catalog-entity'> =
+  {
+    type: 'resource',
+    name: 'ecs-deploy-readiness.audit.run',
+    attributes: { action: 'update' },
+    resourceType: 'catalog-entity',
+  };
 
 /**
  * Every permission of the ECS deploy readiness plugins.

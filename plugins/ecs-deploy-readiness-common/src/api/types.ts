@@ -76,7 +76,9 @@ export interface ReadinessAuditError {
   code: string;
   /** What happened, redacted. */
   message: string;
+  /** The AWS account id. */
   accountId?: string;
+  /** The AWS Region. */
   region?: string;
   /** The API that failed, e.g. `ecs:DescribeServices` or `registry:ghcr.io`. */
   api?: string;
@@ -92,7 +94,9 @@ export interface ReadinessAuditError {
 export interface FindingConfirmation {
   /** Stopped tasks (containers) whose pull failure this finding explains. */
   count: number;
+  /** The first of them (ISO 8601). */
   firstAt: string;
+  /** The latest of them (ISO 8601). */
   lastAt: string;
   /** Their categories. */
   categories: PullErrorCategory[];
@@ -105,6 +109,7 @@ export interface FindingConfirmation {
  * @public
  */
 export interface ReadinessFinding extends Finding {
+  /** The fix, rendered from `fixKey` and `fixVars` with the current catalogue. */
   fix: Fix;
   /** Absent when no stored pull failure (in the retention window) points at the same cause. */
   confirmedBy?: FindingConfirmation;
@@ -140,16 +145,23 @@ export interface ContainerReadiness {
  * @public
  */
 export interface DeploymentReadiness {
+  /** Its id. */
   id?: string;
   /** `PRIMARY`, `ACTIVE` or `INACTIVE`. */
   status?: string;
   /** `IN_PROGRESS`, `COMPLETED` or `FAILED`. */
   rolloutState?: string;
+  /** Why the rollout is in that state, as ECS says it. */
   rolloutStateReason?: string;
+  /** The task definition ARN. */
   taskDefinitionArn?: string;
+  /** Tasks wanted. */
   desiredCount?: number;
+  /** Tasks running. */
   runningCount?: number;
+  /** Tasks pending. */
   pendingCount?: number;
+  /** When it was created (ISO 8601). */
   createdAt?: string;
   /** The deployment circuit breaker's status, when ECS reports it. */
   circuitBreaker?: string;
@@ -161,11 +173,17 @@ export interface DeploymentReadiness {
  * @public
  */
 export interface ServiceReadiness {
+  /** The ECS service ARN. */
   serviceArn: string;
+  /** The ECS service name. */
   serviceName: string;
+  /** The cluster ARN. */
   clusterArn?: string;
+  /** The AWS account id. */
   accountId: string;
+  /** The AWS Region. */
   region: string;
+  /** Its status. */
   status: ServiceReadinessStatus;
   /** Why ECS does not have the service, when the last audit of its shard did not find it. */
   missingReason?: string;
@@ -173,16 +191,25 @@ export interface ServiceReadiness {
   platform?: string;
   /** Where that platform comes from: the task definition, the capacity provider... */
   platformSource?: string;
+  /** `FARGATE`, `EC2` or `EXTERNAL`, when the service sets one. */
   launchType?: string;
+  /** The task definition ARN. */
   taskDefinitionArn?: string;
+  /** Tasks wanted. */
   desiredCount?: number;
+  /** Tasks running. */
   runningCount?: number;
+  /** Its ECS deployments, as the last audit saw them. */
   deployments: DeploymentReadiness[];
+  /** The containers of its task definition. */
   containers: ContainerReadiness[];
   /** Worst first. */
   findings: ReadinessFinding[];
+  /** Findings by severity. */
   counts: SeverityCounts;
+  /** True when the last audit could not refresh it. */
   stale: boolean;
+  /** The faults that made it stale; empty when not stale. */
   staleErrors: ReadinessAuditError[];
   /** When its report last changed. */
   updatedAt?: string;
@@ -196,16 +223,23 @@ export interface ServiceReadiness {
  * @public
  */
 export interface EntityReadiness {
+  /** The entity ref, lower case. */
   entityRef: string;
+  /** The entity's title in the catalog. */
   title?: string;
+  /** Its status. */
   status: EntityReadinessStatus;
   /** True when the last audit could not refresh it; the content is the last known. */
   stale: boolean;
+  /** The faults that made it stale; empty when not stale. */
   staleErrors: ReadinessAuditError[];
+  /** When it became stale (ISO 8601). */
   staleSince?: string;
   /** When the latest audit that covered it finished; absent when it is stale or never audited. */
   lastAudited?: string;
+  /** When its report last changed (ISO 8601). */
   updatedAt?: string;
+  /** When its status last changed (ISO 8601). */
   statusSince?: string;
   /** Findings of the entity and its services, by severity. */
   counts: SeverityCounts;
@@ -213,6 +247,7 @@ export interface EntityReadiness {
   serviceCounts: Partial<Record<ServiceReadinessStatus, number>>;
   /** Findings of the entity itself (a link that cannot be followed, an audit that failed). */
   findings: ReadinessFinding[];
+  /** Its ECS services. */
   services: ServiceReadiness[];
   /** Pull failures of its services in the last 30 days. */
   pullErrors: { last30Days: number; lastAt?: string };
@@ -224,20 +259,31 @@ export interface EntityReadiness {
  * @public
  */
 export interface PullErrorItem {
+  /** Its id. */
   id: number;
+  /** When the task stopped (ISO 8601). */
   occurredAt: string;
+  /** The stopped task's ARN. */
   taskArn: string;
+  /** The container that failed; absent when the task as a whole did. */
   container?: string;
+  /** The ECS service ARN. */
   serviceArn: string;
+  /** The AWS account id. */
   accountId: string;
+  /** The AWS Region. */
   region: string;
+  /** The cause it was classified as. */
   category: PullErrorCategory;
   /** The stop reason as ECS wrote it, redacted. */
   message: string;
+  /** The image reference, as the task definition writes it. */
   image?: string;
+  /** The task definition ARN. */
   taskDefinitionArn?: string;
   /** The catalogue key of its fix. */
   fixKey: FixKey;
+  /** The fix, rendered from `fixKey` and `fixVars` with the current catalogue. */
   fix: Fix;
   /** What the classifier found in the message (registry, repository, platform...). */
   classification: Record<string, unknown>;
@@ -249,6 +295,7 @@ export interface PullErrorItem {
  * @public
  */
 export interface PullErrorList {
+  /** The page. */
   items: PullErrorItem[];
   /** Present when there are more; pass it as `cursor`. */
   nextCursor?: string;
@@ -256,6 +303,7 @@ export interface PullErrorList {
   counts: Array<{ day: string; category: PullErrorCategory; count: number }>;
   /** The window the counts cover. */
   since: string;
+  /** Exclusive (ISO 8601). */
   until: string;
 }
 
@@ -265,19 +313,25 @@ export interface PullErrorList {
  * @public
  */
 export interface AuditRunInfo {
+  /** Its id. */
   id: number;
   /** `manual` for one asked for through the API; `schedule`, `deployment`, `link` otherwise. */
   trigger: string;
+  /** Its status. */
   status: 'running' | 'succeeded' | 'partial' | 'failed';
   /** The entity a manual audit is about. */
   entityRef?: string;
   /** `<account>/<region>` of a shard audit. */
   shard?: string;
+  /** When it started (ISO 8601). */
   startedAt: string;
+  /** When it ended; absent while it runs. */
   finishedAt?: string;
   /** Services the run set out to audit, when known in advance. */
   servicesTotal?: number;
+  /** Services audited so far. */
   servicesAudited: number;
+  /** Entities rolled up so far. */
   entitiesAudited: number;
   /** The faults of the run, by AWS account id. */
   errorsByAccount: Record<string, ReadinessAuditError[]>;
@@ -291,21 +345,33 @@ export interface AuditRunInfo {
  * @public
  */
 export interface ScorecardRow {
+  /** The entity ref, lower case. */
   entityRef: string;
+  /** As the catalog spells it. */
   kind: string;
+  /** The entity's namespace. */
   namespace: string;
+  /** The entity's name. */
   name: string;
+  /** The entity's title in the catalog. */
   title?: string;
   /** The owner's entity ref, e.g. `group:default/payments`. */
   owner?: string;
   /** The system's entity ref, e.g. `system:default/checkout`. */
   system?: string;
+  /** Its status. */
   status: EntityReadinessStatus;
+  /** Findings by severity. */
   counts: SeverityCounts;
+  /** Its ECS services. */
   services: number;
+  /** The newest pull failure of its services (ISO 8601). */
   lastPullFailure?: string;
+  /** When the latest audit that covered it finished (ISO 8601). */
   lastAudited?: string;
+  /** True when the last audit could not refresh it. */
   stale: boolean;
+  /** When its status last changed (ISO 8601). */
   statusSince?: string;
 }
 
@@ -315,6 +381,7 @@ export interface ScorecardRow {
  * @public
  */
 export type ScorecardTotals = Record<EntityReadinessStatus, number> & {
+  /** Every entity of the filter. */
   total: number;
 };
 
@@ -324,9 +391,11 @@ export type ScorecardTotals = Record<EntityReadinessStatus, number> & {
  * @public
  */
 export interface ScorecardPage {
+  /** The page. */
   items: ScorecardRow[];
   /** Of every entity matching the filter, not only this page. */
   totals: ScorecardTotals;
+  /** Present when there are more; pass it as `cursor`. */
   nextCursor?: string;
 }
 
@@ -357,6 +426,7 @@ export type ScorecardSort = (typeof SCORECARD_SORTS)[number];
  * @public
  */
 export interface ScorecardTrend {
+  /** One entry per day. */
   days: Array<{ day: string } & Record<EntityReadinessStatus, number>>;
 }
 
@@ -366,16 +436,26 @@ export interface ScorecardTrend {
  * @public
  */
 export interface CheckCatalogue {
+  /** The checks. */
   checks: Array<{
+    /** Its id. */
     id: CheckId;
+    /** Its default severity. */
     severity: Severity;
+    /** The entity's title in the catalog. */
     title: string;
+    /** What it means, in a sentence or two. */
     summary: string;
+    /** Documentation. */
     docs: Fix['docs'];
   }>;
+  /** The pull-error categories. */
   categories: Array<{
+    /** Its id. */
     id: PullErrorCategory;
+    /** The entity's title in the catalog. */
     title: string;
+    /** What it means, in a sentence or two. */
     summary: string;
     /** The checks whose findings explain a pull failure of this category. */
     confirmedBy: CheckId[];

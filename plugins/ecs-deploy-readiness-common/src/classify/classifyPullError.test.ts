@@ -292,7 +292,15 @@ describe('classifyPullError: result', () => {
     const result = classifyPullError(
       "Error response from daemon: pull access denied for acme/worker, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
     );
-    expect(result.category).toBe('access-denied-registry-auth');
+    // Docker Hub sends DENIED for a missing and for a private repository; the ECS agent reads it
+    // as a missing image, so that comes first and the credentials next (issue 15).
+    expect(result.category).toBe('repository-not-found');
+    expect(result.candidates.map(c => c.category)).toEqual([
+      'repository-not-found',
+      'access-denied-registry-auth',
+      'invalid-reference',
+    ]);
+    expect(result.ambiguous).toBe(true);
     expect(result.confidence).toBe('medium');
     expect(result.note).toMatch(/spelling/);
   });

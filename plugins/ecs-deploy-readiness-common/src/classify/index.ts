@@ -18,5 +18,6 @@ export type {
   ClassificationConfidence,
   ClassifiedPullError,
   ExtractedPullErrorFacts,
+  PullErrorCandidate,
 } from './types';
 export { classifyPullError } from './classifyPullError';

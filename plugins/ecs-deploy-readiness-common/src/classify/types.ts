@@ -17,9 +17,9 @@
 import type { FixKey, FixVars, PullErrorCategory } from '../types';
 
 /**
- * How sure the classifier is: `high` when the message names the cause, `medium` when the
- * message fits several causes and the most probable one was picked, `low` when the message was
- * cut off or says too little.
+ * How sure the classifier is of the category: `high` when the message names the cause, `medium`
+ * when the message fits several causes and the most probable one was picked (or a cut-off message
+ * still shows its cause), `low` when the message was cut before its cause or says too little.
  *
  * @public
  */
@@ -57,6 +57,34 @@ export interface ExtractedPullErrorFacts {
   diffIdCount?: number;
   /** The media type the message complains about. */
   mediaType?: string;
+  /**
+   * `true` when the message was cut off: it ends in `...` or `…` (the ECS console and Fargate
+   * platform 1.4 shorten long reasons), ends in the middle of a word the components write
+   * (`Error response from daem`, `context ca`), repeats only part of the reference containerd
+   * repeats before the cause, or is exactly as long as the ECS agent's reason limit (255 or 1024
+   * bytes). The classification then reads what is left, with lower confidence. Only set when `true`.
+   */
+  truncated?: boolean;
+}
+
+/**
+ * One possible cause of a pull error, as `ClassifiedPullError.candidates` ranks them.
+ *
+ * @public
+ */
+export interface PullErrorCandidate {
+  /** The cause's category. */
+  category: PullErrorCategory;
+  /** The catalogue key of its explanation and fix (render with `fixFor(fixKey, fixVars)`). */
+  fixKey: FixKey;
+  /**
+   * How likely this cause is, from 0 to 1, given only the text. A rough estimate from how the
+   * components produce the message, not a calibrated probability; the confidences of one result
+   * add up to at most 1.
+   */
+  confidence: number;
+  /** Why the message fits this cause: which component writes it, and when. */
+  reason: string;
 }
 
 /**
@@ -88,4 +116,17 @@ export interface ClassifiedPullError {
   extracted: ExtractedPullErrorFacts;
   /** Id of the rule that decided, for debugging and for the docs; absent when none matched. */
   matchedRule?: string;
+  /**
+   * The causes the message fits, most likely first. The first one is the answer (its category
+   * and fixKey are the top-level ones); the others are what to check when its fix does not help.
+   * Never empty. Classifications stored before issue 15 do not have it.
+   */
+  candidates: PullErrorCandidate[];
+  /**
+   * `true` when the text alone cannot decide between causes: the second candidate is at least half
+   * as likely as the first (Docker Hub's "pull access denied", a 403 from ECR, a platform-descriptor
+   * failure, diffID and tar errors, a message cut before its cause). Show the candidates then, not
+   * only the first fix. When the runner-up has another category, `confidence` is at most `medium`.
+   */
+  ambiguous: boolean;
 }
