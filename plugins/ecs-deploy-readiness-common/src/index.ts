@@ -27,5 +27,6 @@ export * from './iam';
 export * from './references';
 export * from './fixes';
 export * from './classify';
+export * from './diagnose';
 export * from './api/types';
 export * from './permissions';

@@ -186,6 +186,54 @@ describe('AuditRunner against the demo scenario', () => {
     }
   }, 120_000);
 
+  it("diagnoses every demo pull failure with its story's cause, decided by the audit's evidence", async () => {
+    const { store, runner } = await setUp();
+    await runner.run();
+
+    // Every stopped task of the demo whose stop reason is a pull (or start) failure: the cause
+    // of its story, decided by the finding that the audit made of the same service.
+    const diagnoses: Record<string, string[]> = {};
+    for (const name of DEMO_SERVICES) {
+      const page = await store.listPullErrors({
+        entityRef: `component:default/${name}`,
+        limit: 500,
+      });
+      const seen = new Set(
+        page.items.map(p => {
+          const d = p.classified.diagnosis;
+          return [p.category, d?.fixKey, d?.decidedBy, d?.evidence[0]?.checkId]
+            .filter(Boolean)
+            .join(' ');
+        }),
+      );
+      if (seen.size) diagnoses[name] = [...seen];
+    }
+    expect(diagnoses).toEqual({
+      // Seed 000: gzip and zstd layers under Docker media types.
+      'search-indexer': [
+        'mixed-compression mixed-layer-compression evidence mixed-layer-compression',
+      ],
+      // Seed 001: an arm64-only index on X86_64 Fargate.
+      'storefront-web': [
+        'platform-mismatch platform-missing evidence platform-missing',
+      ],
+      // Seed 002: the tag moved and the digest ECS resolved was deleted.
+      orders: [
+        'manifest-unknown-digest-deleted deployed-digest-missing evidence deployed-digest-missing',
+      ],
+      // Seed 003: CDK pushes, an attestation manifest and a zero-size image.
+      autotag: ['attestation-media-type not-an-image evidence not-an-image'],
+      'alt-text': ['other empty-image evidence empty-image'],
+      // Docker Hub's pull limit on an anonymous pull.
+      'edge-proxy': [
+        'rate-limited dockerhub-unauthenticated evidence dockerhub-unauthenticated',
+      ],
+      // The ECR token could not be fetched (network): nothing in the image to find; the
+      // message decides.
+      'checkout-api': ['ecr-auth-network ecr-auth-network message'],
+    });
+  }, 120_000);
+
   it('writes nothing on a second run of unchanged services, and reads documents from the cache', async () => {
     const { store, runner } = await setUp();
     const first = await runner.run();

@@ -15,9 +15,9 @@
  */
 
 import {
-  type ClassifiedPullError,
   classifyPullError,
   confirmPullErrors,
+  diagnosePullError,
   type Finding,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { redactAwsText } from '../aws';
@@ -29,34 +29,41 @@ import type { PullErrorInput } from '../store/ReadinessStore';
 const PULL_FAILURE =
   /CannotPullContainerError|pull image|pulling image|manifest (?:unknown|for .* not found)|ResourceInitializationError|toomanyrequests/i;
 
-/** A stored classification, with the checks whose findings explained it when it was stored. */
-export type ConfirmedClassification = ClassifiedPullError & {
-  /**
-   * The check ids of the service's findings (at the time it was stored) that explain the error
-   * (`confirmPullErrors`); empty when none does. Absent when the service's findings were not
-   * known: it had no report yet.
-   */
-  confirmedBy?: string[];
-};
+/**
+ * A stored classification, with what the service's findings (when it was stored) say of it:
+ * `confirmedBy`, the check ids of the findings that explain the error (`confirmPullErrors`;
+ * empty when none does), and `diagnosis`, the cause those findings decide among the message's
+ * candidates (`diagnosePullError`). Both are absent when the service's findings were not known:
+ * it had no report yet.
+ */
+export type ConfirmedClassification = PullErrorInput['classified'];
 
 /**
  * The pull failures of a service's stopped tasks, classified: one per container whose reason is
  * a pull failure, or one for the task (without a container) when only the task's stop reason
  * says so. The store keeps one per task and container, so the same task seen again adds nothing.
- * Given the service's current findings, each classification records those that explain it.
+ * Given the service's current findings, each classification records those that explain it and the
+ * cause they decide.
  */
 export function pullErrorsOf(
   snapshot: ServiceSnapshot,
   now: Date,
-  findings?: ReadonlyArray<Pick<Finding, 'id'>>,
+  findings?: readonly Finding[],
 ): PullErrorInput[] {
   const errors = classifiedPullErrorsOf(snapshot, now);
   if (!findings) return errors;
   return errors.map(error => {
-    const [{ confirmedBy }] = confirmPullErrors([error.classified], findings);
+    const diagnosis = diagnosePullError(error.classified, findings, {
+      container: error.container,
+    });
+    const [{ confirmedBy }] = confirmPullErrors(
+      [{ category: diagnosis.category, fixKey: diagnosis.fixKey }],
+      findings,
+    );
     const classified: ConfirmedClassification = {
       ...error.classified,
       confirmedBy,
+      diagnosis,
     };
     return { ...error, classified };
   });

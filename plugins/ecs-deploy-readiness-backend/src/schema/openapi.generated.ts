@@ -1180,6 +1180,9 @@ export const spec = {
             type: 'object',
             additionalProperties: true,
           },
+          diagnosis: {
+            $ref: '#/components/schemas/PullErrorDiagnosis',
+          },
         },
         additionalProperties: false,
       },
@@ -1521,6 +1524,57 @@ export const spec = {
           },
           permission: {
             type: 'string',
+          },
+        },
+        additionalProperties: false,
+      },
+      PullErrorDiagnosis: {
+        type: 'object',
+        description:
+          'How the cause was decided: by a finding of the audit about the service when the failure was stored (evidence), or by the message alone.',
+        required: ['decidedBy', 'confidence', 'evidence', 'ambiguousMessage'],
+        properties: {
+          decidedBy: {
+            type: 'string',
+            enum: ['evidence', 'message'],
+          },
+          confidence: {
+            type: 'string',
+            enum: ['high', 'medium', 'low'],
+          },
+          statement: {
+            type: 'string',
+          },
+          evidence: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['checkId', 'severity', 'title'],
+              properties: {
+                checkId: {
+                  type: 'string',
+                },
+                severity: {
+                  $ref: '#/components/schemas/Severity',
+                },
+                title: {
+                  type: 'string',
+                },
+                image: {
+                  type: 'string',
+                },
+                container: {
+                  type: 'string',
+                },
+              },
+              additionalProperties: false,
+            },
+          },
+          messageCategory: {
+            type: 'string',
+          },
+          ambiguousMessage: {
+            type: 'boolean',
           },
         },
         additionalProperties: false,

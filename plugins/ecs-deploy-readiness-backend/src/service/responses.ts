@@ -283,7 +283,9 @@ export function entityReadiness(input: {
 export function pullErrorItem(record: PullErrorRecord): PullErrorItem {
   const classified = record.classified;
   const category = isCategory(record.category) ? record.category : 'other';
-  const fixKey = classified?.fixKey ?? category;
+  const diagnosis = classified?.diagnosis;
+  const fixKey = diagnosis?.fixKey ?? classified?.fixKey ?? category;
+  const fixVars = diagnosis?.fixVars ?? classified?.fixVars ?? {};
   return compact({
     id: record.id,
     occurredAt: record.occurredAt,
@@ -297,15 +299,31 @@ export function pullErrorItem(record: PullErrorRecord): PullErrorItem {
     image: record.image,
     taskDefinitionArn: record.taskDefinitionArn,
     fixKey,
-    fix: fixFor(fixKey, classified?.fixVars ?? {}),
+    fix: fixFor(fixKey, fixVars),
     classification: compact({
+      category: classified?.category,
       confidence: classified?.confidence,
+      ambiguous: classified?.ambiguous,
+      candidates: classified?.candidates,
       note: classified?.note,
       extracted: classified?.extracted,
       matchedRule: classified?.matchedRule,
-      confirmedBy: (classified as { confirmedBy?: string[] } | undefined)
-        ?.confirmedBy,
+      confirmedBy: classified?.confirmedBy,
     }) as Record<string, unknown>,
+    diagnosis: diagnosis && {
+      decidedBy: diagnosis.decidedBy,
+      confidence: diagnosis.confidence,
+      ...(diagnosis.evidence.length > 0 && {
+        statement: `When this task stopped, the audit found: ${diagnosis.evidence
+          .map(e => e.title.replace(/\.$/, ''))
+          .join('; ')}.`,
+      }),
+      evidence: diagnosis.evidence,
+      ...(diagnosis.messageCategory && {
+        messageCategory: diagnosis.messageCategory,
+      }),
+      ambiguousMessage: diagnosis.ambiguousMessage,
+    },
   });
 }
 

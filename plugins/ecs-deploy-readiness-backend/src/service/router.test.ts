@@ -37,6 +37,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CHECK_IDS,
   classifyPullError,
+  diagnosePullError,
   type Finding,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import type { Knex } from 'knex';
@@ -274,7 +275,14 @@ async function seed(knex: Knex) {
     cacheMisses: 0,
     errorsByAccount: {},
   });
-  const classified = classifyPullError(PLATFORM_MESSAGE);
+  const message = classifyPullError(PLATFORM_MESSAGE);
+  // As the audit stores it: decided by the service's platform-missing finding.
+  const classified = {
+    ...message,
+    diagnosis: diagnosePullError(message, [platformMissing], {
+      container: 'app',
+    }),
+  };
   const now = Date.now();
   await store.addPullErrors(
     [0, 1, 2].map(i => ({
@@ -484,9 +492,18 @@ describe.each(databases.eachSupportedId())('the HTTP API (%s)', databaseId => {
     const first = await get('/entities/component/default/web/pull-errors');
     expect(first.body.items[0]).toMatchObject({
       category: 'platform-mismatch',
-      fixKey: expect.any(String),
+      fixKey: 'platform-missing',
       fix: { title: expect.any(String) },
+      diagnosis: {
+        decidedBy: 'evidence',
+        confidence: 'high',
+        evidence: [{ checkId: 'platform-missing' }],
+        statement:
+          'When this task stopped, the audit found: The image has no linux/amd64 variant.',
+      },
     });
+    // The fix is the finding's, tailored with the image.
+    expect(JSON.stringify(first.body.items[0].fix)).toContain('web:1.0');
     const filtered = await get(
       '/entities/component/default/web/pull-errors?category=rate-limited',
     );

@@ -567,14 +567,16 @@ export class DatabaseReadinessStore implements ReadinessStore {
         service_arn: error.serviceArn,
         account_id: error.accountId,
         region: error.region,
-        category: error.classified.category,
+        category:
+          error.classified.diagnosis?.category ?? error.classified.category,
         message: error.message,
         classified: JSON.stringify(error.classified),
         image: error.image ?? null,
         task_definition_arn: error.taskDefinitionArn ?? null,
         occurred_at: toIso(error.occurredAt),
         recorded_at: now,
-        fix_key: error.classified.fixKey ?? null,
+        fix_key:
+          error.classified.diagnosis?.fixKey ?? error.classified.fixKey ?? null,
       });
     }
     let inserted = 0;

@@ -18,6 +18,7 @@ import type { JsonObject } from '@backstage/types';
 import type {
   ClassifiedPullError,
   Finding,
+  PullErrorDiagnosis,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import type {
   DocumentCache,
@@ -152,7 +153,15 @@ export interface PullErrorInput {
   region: string;
   /** The stop reason as ECS wrote it, redacted. */
   message: string;
-  classified: ClassifiedPullError;
+  /**
+   * The classification of the message, with what the audit added: the findings that explain it
+   * and the diagnosis they decide. The stored category and fix key are the diagnosis's when
+   * there is one.
+   */
+  classified: ClassifiedPullError & {
+    confirmedBy?: string[];
+    diagnosis?: PullErrorDiagnosis;
+  };
   image?: string;
   taskDefinitionArn?: string;
   /** When the task stopped. */

@@ -287,6 +287,42 @@ export interface PullErrorItem {
   fix: Fix;
   /** What the classifier found in the message (registry, repository, platform...). */
   classification: Record<string, unknown>;
+  /**
+   * The cause as the audit's evidence decided it, when the service had been audited when the
+   * failure was stored; `category`, `fixKey` and `fix` are the diagnosis's then.
+   */
+  diagnosis?: PullErrorItemDiagnosis;
+}
+
+/**
+ * How a pull failure's cause was decided.
+ *
+ * @public
+ */
+export interface PullErrorItemDiagnosis {
+  /** `evidence` when a finding of the audit decided among the message's candidate causes. */
+  decidedBy: 'evidence' | 'message';
+  /** `high` when evidence decided. */
+  confidence: 'high' | 'medium' | 'low';
+  /** One sentence for people: what the audit saw that decides it. */
+  statement?: string;
+  /** The findings that decided it. */
+  evidence: Array<{
+    /** The check that found it. */
+    checkId: string;
+    /** The finding's severity. */
+    severity: Severity;
+    /** What the audit saw. */
+    title: string;
+    /** The image it is about. */
+    image?: string;
+    /** The container it is about. */
+    container?: string;
+  }>;
+  /** What the message alone pointed at first, when the evidence chose another cause. */
+  messageCategory?: PullErrorCategory;
+  /** The message alone allowed several causes. */
+  ambiguousMessage: boolean;
 }
 
 /**

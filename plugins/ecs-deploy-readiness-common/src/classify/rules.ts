@@ -311,6 +311,10 @@ const RESOLVE_ONLY =
 const PULL_WRAPPER =
   /CannotPullContainerError|CannotPullECRContainerError|Error response from daem|pull image manifest has been retried|ref pull has been retried/i;
 
+/** runc or the daemon could not find the container's command in the image. */
+const ENTRYPOINT_NOT_FOUND =
+  /exec: "[^"]{0,200}": (?:executable file not found in \$PATH|stat [^:]{0,200}: no such file or directory)|executable file not found in \$PATH|starting container process caused: exec: "[^"]{0,200}": no such file/i;
+
 /** The container runtime failing after the image was pulled: not a pull error. */
 const CONTAINER_RUNTIME_FAILURE =
   /CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|OutOfMemoryError|OOMKilled|Essential container in task exited|failed (?:ELB|container) health checks|executable file not found|OCI runtime (?:create|exec) failed/i;
@@ -552,6 +556,22 @@ export const PULL_ERROR_RULES: readonly PullErrorRule[] = [
       ),
     ],
     matches: test(EXEC_FORMAT),
+  },
+  {
+    id: 'entrypoint-not-in-image',
+    category: 'other',
+    confidence: 'medium',
+    reason:
+      'The image was pulled; the runtime could not find the command to start (runc: exec: "…": executable file not found, or no such file): the entrypoint or command names a file the image does not have.',
+    alternatives: [
+      alt(
+        'other',
+        0.3,
+        'An empty image (no layers: a push that left only a config, or an artifact pushed as an image) has no file at all, so no command can start.',
+        'empty-image',
+      ),
+    ],
+    matches: test(ENTRYPOINT_NOT_FOUND),
   },
   {
     id: 'container-runtime-failure',
