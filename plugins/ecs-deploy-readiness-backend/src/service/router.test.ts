@@ -325,6 +325,7 @@ describe.each(databases.eachSupportedId())('the HTTP API (%s)', databaseId => {
         }),
         mockServices.rootConfig.factory({
           data: {
+            app: { baseUrl: 'http://localhost:3000' },
             aws: {
               accounts: [
                 {

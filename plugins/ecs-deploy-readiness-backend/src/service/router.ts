@@ -68,6 +68,7 @@ const BUILT_IN_KINDS = [
   'user',
 ];
 const KINDS_CACHE_MS = 60_000;
+const SHARD_AUDITS_CACHE_MS = 5_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SUMMARY_DAYS = 30;
 
@@ -111,11 +112,16 @@ export async function createRouter(
   const credentialsOf = (req: express.Request<any, any, any, any>) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
-  /** The entity of the path, when it exists and the caller may read it; else a 404. */
+  /**
+   * The entity of the path, when it exists and the caller may read it; else a 404. A caller who
+   * may read every entity is answered from the last catalog link's view of the entity (no
+   * catalog request); anyone else, or an entity the link did not store, is asked of the catalog
+   * with the caller's credentials.
+   */
   const readableEntity = async (
     params: { kind: string; namespace: string; name: string },
     credentials: BackstageCredentials,
-  ) => {
+  ): Promise<{ entityRef: string; title?: string }> => {
     const kind = params.kind.toLocaleLowerCase('en-US');
     if (!(await knownKinds()).has(kind)) {
       throw new InputError(
@@ -125,11 +131,31 @@ export async function createRouter(
     const entityRef = stringifyEntityRef({ ...params, kind }).toLocaleLowerCase(
       'en-US',
     );
+    if (await visibility.canReadAll(credentials)) {
+      const [meta] = await store.listEntityMeta([entityRef]);
+      if (meta) return { entityRef, title: meta.title };
+    }
     const entity = await visibility.getEntity(entityRef, credentials);
     if (!entity) {
       throw new NotFoundError(`No entity ${entityRef}`);
     }
-    return { entityRef, entity };
+    return { entityRef, title: entity.metadata.title };
+  };
+
+  // Shards are audited every 30 minutes: their last audits are read at most every few seconds.
+  let shardAudits:
+    | { at: number; map: Promise<Map<string, string>> }
+    | undefined;
+  const cachedShardAudits = () => {
+    const now = Date.now();
+    if (!shardAudits || now - shardAudits.at > SHARD_AUDITS_CACHE_MS) {
+      const map = store.lastShardAudits();
+      map.catch(() => {
+        shardAudits = undefined;
+      });
+      shardAudits = { at: now, map };
+    }
+    return shardAudits.map;
   };
 
   const notAudited = (entityRef: string) =>
@@ -143,14 +169,14 @@ export async function createRouter(
 
   router.get('/entities/:kind/:namespace/:name/readiness', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const { entityRef, entity } = await readableEntity(req.params, credentials);
+    const { entityRef, title } = await readableEntity(req.params, credentials);
     const report = await store.getEntityReport(entityRef);
     if (!report) throw notAudited(entityRef);
     const links = await store.listLinks({ entityRefs: [entityRef] });
     const serviceArns = [
       ...new Set([...report.serviceArns, ...links.map(l => l.serviceArn)]),
     ];
-    const [services, summaries, lastShardAudits] = await Promise.all([
+    const [services, summaries, shardAuditTimes] = await Promise.all([
       store.getServiceReports(serviceArns),
       serviceArns.length
         ? store.summarizePullErrors({
@@ -158,19 +184,19 @@ export async function createRouter(
             since: new Date(clock().getTime() - SUMMARY_DAYS * DAY_MS),
           })
         : Promise.resolve([]),
-      store.lastShardAudits(),
+      cachedShardAudits(),
     ]);
     res.json(
       entityReadiness({
         entityRef,
-        title: entity.metadata.title,
+        title,
         report,
         services,
         links,
         summaries,
         lastAudited: report.stale
           ? undefined
-          : await lastAudited(store, entityRef, services, lastShardAudits),
+          : await lastAudited(store, entityRef, services, shardAuditTimes),
       }),
     );
   });

@@ -43,8 +43,10 @@ export interface EntityVisibilityOptions {
  * Which catalog entities a caller may read, as the catalog decides it: the API shows an entity
  * only to callers that the catalog would show it to.
  *
- * - One entity: the catalog is asked with the caller's credentials (`getEntityByRef`), so an
- *   entity the caller cannot read is exactly like one that does not exist.
+ * - One entity: for a caller who may read every entity (below), the plugin's own copy of the
+ *   catalog's view (the last catalog link) answers; for any other caller the catalog is asked
+ *   with their credentials (`getEntityByRef`), so an entity they cannot read is exactly like one
+ *   that does not exist.
  * - Many entities (the scorecard): the permission framework is asked first whether the caller
  *   may read every entity (`catalog.entity.read`). An unconditional allow (the allow-all
  *   policy, or a service caller) needs nothing more; a deny shows nothing; a conditional
@@ -61,6 +63,10 @@ export class EntityVisibility {
   readonly #cache = new Map<
     string,
     { at: number; refs: Promise<ReadonlySet<string>> }
+  >();
+  readonly #decisions = new Map<
+    string,
+    { at: number; result: AuthorizeResult }
   >();
 
   static create(options: EntityVisibilityOptions): EntityVisibility {
@@ -84,6 +90,38 @@ export class EntityVisibility {
   }
 
   /**
+   * Whether the caller may read every catalog entity: a service, or a user whom the permission
+   * policy allows `catalog.entity.read` unconditionally. Remembered per user for `cacheMs`.
+   */
+  async canReadAll(credentials: BackstageCredentials): Promise<boolean> {
+    return (await this.#decision(credentials)) === AuthorizeResult.ALLOW;
+  }
+
+  async #decision(credentials: BackstageCredentials): Promise<AuthorizeResult> {
+    if (this.#auth.isPrincipal(credentials, 'service')) {
+      return AuthorizeResult.ALLOW;
+    }
+    const key = this.#auth.isPrincipal(credentials, 'user')
+      ? credentials.principal.userEntityRef
+      : undefined;
+    const now = this.#clock();
+    const cached = key ? this.#decisions.get(key) : undefined;
+    if (cached && now - cached.at < this.#cacheMs) return cached.result;
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    if (key && this.#cacheMs > 0) {
+      this.#decisions.delete(key);
+      this.#decisions.set(key, { at: now, result: decision.result });
+      while (this.#decisions.size > MAX_CACHED_USERS) {
+        this.#decisions.delete(this.#decisions.keys().next().value!);
+      }
+    }
+    return decision.result;
+  }
+
+  /**
    * The entity refs (lower case) among `candidates` that the caller may read, or `undefined`
    * when they may read every entity.
    */
@@ -91,13 +129,9 @@ export class EntityVisibility {
     credentials: BackstageCredentials,
     candidates: () => Promise<string[]>,
   ): Promise<ReadonlySet<string> | undefined> {
-    if (this.#auth.isPrincipal(credentials, 'service')) return undefined;
-    const [decision] = await this.#permissions.authorizeConditional(
-      [{ permission: catalogEntityReadPermission }],
-      { credentials },
-    );
-    if (decision.result === AuthorizeResult.ALLOW) return undefined;
-    if (decision.result === AuthorizeResult.DENY) return new Set();
+    const result = await this.#decision(credentials);
+    if (result === AuthorizeResult.ALLOW) return undefined;
+    if (result === AuthorizeResult.DENY) return new Set();
 
     const key = this.#auth.isPrincipal(credentials, 'user')
       ? credentials.principal.userEntityRef
