@@ -1346,18 +1346,24 @@ export class DatabaseReadinessStore implements ReadinessStore {
       | 'stale'
       | 'stale_errors'
     >;
-    for (const row of await this.rowsByArns<ServiceCountRow>(
-      'service_reports',
-      [
-        'service_arn',
-        'account_id',
-        'region',
-        'findings',
-        'stale',
-        'stale_errors',
-      ],
-      arns,
-    )) {
+    // Independent reads: on PostgreSQL they run at once, on their own connections.
+    const [serviceRows, lastPull, shardAudits] = await Promise.all([
+      this.rowsByArns<ServiceCountRow>(
+        'service_reports',
+        [
+          'service_arn',
+          'account_id',
+          'region',
+          'findings',
+          'stale',
+          'stale_errors',
+        ],
+        arns,
+      ),
+      this.lastPullFailures(all ? undefined : rows.map(r => r.entity_ref)),
+      this.lastShardAudits(),
+    ]);
+    for (const row of serviceRows) {
       services.set(row.service_arn, {
         shard: `${row.account_id}/${row.region}`,
         counts: severityCounts(findingsOf(row)),
@@ -1370,10 +1376,6 @@ export class DatabaseReadinessStore implements ReadinessStore {
     >('links', ['service_arn', 'account_id', 'region'], unreported)) {
       linkShards.set(row.service_arn, `${row.account_id}/${row.region}`);
     }
-    const lastPull = await this.lastPullFailures(
-      all ? undefined : rows.map(r => r.entity_ref),
-    );
-    const shardAudits = await this.lastShardAudits();
 
     return rows.map(row => {
       const serviceArns = arnsOf.get(row.entity_ref)!;
