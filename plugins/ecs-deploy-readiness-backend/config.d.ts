@@ -123,5 +123,14 @@ export interface Config {
        */
       inspectionDeadline?: HumanDuration | string;
     };
+    /** Notifications through Backstage's notifications service (the notifications backend). */
+    notifications?: {
+      /**
+       * Notify an entity's owners when it becomes `blocked`, once per transition, with the
+       * cause and a link to its card. Default false. Needs
+       * `@backstage/plugin-notifications-backend` in the backend.
+       */
+      enabled?: boolean;
+    };
   };
 }

@@ -42,7 +42,18 @@ describe('readReadinessConfig', () => {
         insecureRegistries: [],
         credentials: {},
       },
+      notifications: { enabled: false },
     });
+  });
+
+  it('turns notifications on only when configured', () => {
+    expect(
+      readReadinessConfig(
+        new ConfigReader({
+          ecsDeployReadiness: { notifications: { enabled: true } },
+        }),
+      ).notifications,
+    ).toEqual({ enabled: true });
   });
 
   it('reads what is configured, registry hosts with dots included', () => {

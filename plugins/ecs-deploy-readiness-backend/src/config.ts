@@ -77,6 +77,10 @@ export interface ReadinessConfig {
     /** One task definition's inspection limit, in milliseconds (the engine's default when absent). */
     inspectionDeadlineMs?: number;
   };
+  notifications: {
+    /** Notify an entity's owners when it becomes blocked. Default false. */
+    enabled: boolean;
+  };
 }
 
 const DEFAULT_IMAGES_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
@@ -148,6 +152,9 @@ export function readReadinessConfig(config: Config): ReadinessConfig {
         'inspectionDeadline',
         'inspectionDeadlineMs',
       ),
+    },
+    notifications: {
+      enabled: root?.getOptionalBoolean('notifications.enabled') ?? false,
     },
   };
 }

@@ -18,14 +18,22 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { durationToMilliseconds } from '@backstage/types';
 import { ecsDeployReadinessPermissions } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import { createImageInspection, registerReadinessActions } from './actions';
 import { AuditRunner, HistoryIngester } from './audit';
 import { LINK_TASK_ID, ShardTasks } from './audit/ShardTasks';
 import { AwsClients } from './aws';
 import { readReadinessConfig } from './config';
+import { ReadinessMetrics } from './metrics';
 import { ManualAudits } from './service/ManualAudits';
+import { ReadinessNotifier } from './notifications';
 import { createRouter } from './service/router';
 import { EntityVisibility } from './service/visibility';
 import { DatabaseReadinessStore } from './store/DatabaseReadinessStore';
@@ -50,7 +58,11 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         lifecycle: coreServices.lifecycle,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
+        metrics: metricsServiceRef,
+        notifications: notificationService,
       },
       async init({
         logger,
@@ -63,7 +75,11 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         lifecycle,
+        discovery,
         catalog,
+        actionsRegistry,
+        metrics,
+        notifications,
       }) {
         const readinessConfig = readReadinessConfig(config);
         const store = await DatabaseReadinessStore.create({ database, logger });
@@ -75,14 +91,36 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
           clients: AwsClients.create({ config, logger }),
           config: readinessConfig,
         };
-        const runner = AuditRunner.create(deps);
+        // Owners hear of an entity becoming blocked, when configured (off by default).
+        const notifier = readinessConfig.notifications.enabled
+          ? ReadinessNotifier.create({
+              notifications,
+              catalog,
+              auth,
+              logger,
+              appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
+            })
+          : undefined;
+        const runner = AuditRunner.create({
+          ...deps,
+          ...(notifier && {
+            onEntityStatusChanged: change =>
+              notifier.entityStatusChanged(change),
+          }),
+        });
+        const readinessMetrics = ReadinessMetrics.create({ metrics, store });
         const history = HistoryIngester.create({ ...deps, auditor: runner });
         const shardTasks = ShardTasks.create({
           scheduler,
           logger,
           schedules: readinessConfig.schedules,
           audit: async (shard, signal) => {
-            await runner.auditShard(shard, { signal });
+            const started = Date.now();
+            const summary = await runner.auditShard(shard, { signal });
+            readinessMetrics.auditFinished(summary, {
+              trigger: 'schedule',
+              durationMs: Date.now() - started,
+            });
           },
           history: async (shard, signal) => {
             await history.runShard(shard, { signal });
@@ -150,6 +188,20 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        // ecs-deploy-readiness:get-readiness and :check-image, for MCP clients and other plugins.
+        registerReadinessActions({
+          actionsRegistry,
+          discovery,
+          auth,
+          // Without app.baseUrl, links are paths relative to the app.
+          appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
+          inspectImage: createImageInspection({
+            config: readinessConfig,
+            clients: deps.clients,
+            documentCache: store.documentCache(),
+          }),
+        });
       },
     });
   },

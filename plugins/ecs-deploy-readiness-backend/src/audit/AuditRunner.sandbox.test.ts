@@ -45,8 +45,11 @@ beforeAll(async () => {
 
 afterAll(() => sandbox?.stop());
 
-async function setUp() {
-  const options = await demoTaskOptions(sandbox, databases);
+async function setUp(extra: Partial<AuditRunnerOptions> = {}) {
+  const options = {
+    ...(await demoTaskOptions(sandbox, databases)),
+    ...extra,
+  };
   const runner = AuditRunner.create(options);
   runnerOptions.set(runner, options);
   return { store: options.store, runner, clients: options.clients };
@@ -232,6 +235,37 @@ describe('AuditRunner against the demo scenario', () => {
       // message decides.
       'checkout-api': ['ecr-auth-network ecr-auth-network message'],
     });
+  }, 120_000);
+
+  it('announces each entity status change once: the first reports, then nothing for an unchanged audit', async () => {
+    const changes: Array<{ entityRef: string; from?: string; to: string }> = [];
+    const { runner } = await setUp({
+      onEntityStatusChanged: async change => {
+        changes.push({
+          entityRef: change.entityRef,
+          from: change.from,
+          to: change.to,
+        });
+        // Failures of the listener are logged, never the audit's.
+        if (change.entityRef.endsWith('/orders')) throw new Error('boom');
+      },
+    });
+
+    const first = await runner.run();
+    const blockedFirst = changes.filter(c => c.to === 'blocked');
+    changes.length = 0;
+    await runner.run();
+
+    expect(first.status).toBe('partial');
+    expect(blockedFirst.map(c => c.entityRef).sort()).toEqual([
+      'component:default/alt-text',
+      'component:default/autotag',
+      'component:default/orders',
+      'component:default/search-indexer',
+      'component:default/storefront-web',
+    ]);
+    expect(blockedFirst.every(c => c.from === undefined)).toBe(true);
+    expect(changes).toEqual([]);
   }, 120_000);
 
   it('writes nothing on a second run of unchanged services, and reads documents from the cache', async () => {

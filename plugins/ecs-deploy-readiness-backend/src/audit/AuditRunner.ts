@@ -18,7 +18,6 @@ import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { Finding } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import {
-  DefaultRegistryClientProvider,
   ImageInspector,
   type RegistryClientProvider,
   type TaskDefinitionInspection,
@@ -37,17 +36,20 @@ import type {
   AuditError,
   AuditRunResult,
   EntityLinkErrors,
+  EntityStatus,
   PullErrorInput,
   ReadinessStore,
   ServiceReportInput,
   ServiceStatus,
   ShardKey,
   StoredLink,
+  UpsertResult,
 } from '../store/ReadinessStore';
 import { linkCatalog, storeBackedCollector } from './link';
 import { pullErrorsOf } from './pullErrors';
 import { planFor, rollupEntity, serviceReportFrom } from './report';
 import { createLimit, forEachLimit } from '../lib/forEachLimit';
+import { createRegistryClientProvider } from '../lib/registryClientProvider';
 
 /** What an {@link AuditRunner} is built from. */
 export interface AuditRunnerOptions {
@@ -72,6 +74,22 @@ export interface AuditRunnerOptions {
    */
   registryConcurrency?: number;
   clock?: () => Date;
+  /**
+   * Called once for each entity whose rolled-up status changed (or was first written), after
+   * the rollup is stored, with the entity's own findings and its services'. Its failures are
+   * logged; they never fail the audit.
+   */
+  onEntityStatusChanged?: (change: EntityStatusChange) => Promise<void> | void;
+}
+
+/** An entity's status change, as {@link AuditRunnerOptions.onEntityStatusChanged} hears it. */
+export interface EntityStatusChange {
+  entityRef: string;
+  /** Absent for an entity's first report. */
+  from?: EntityStatus;
+  to: EntityStatus;
+  /** The entity's own findings, then its services'. */
+  findings: Finding[];
 }
 
 /** One audit's engine and where its figures go. */
@@ -722,34 +740,54 @@ export class AuditRunner implements AuditRunnerService {
     });
     summary.entitiesWritten += written.filter(w => w.written).length;
     summary.entitiesAudited += byEntity.size;
+    await this.announce(
+      rollups.filter((_, i) => written[i]?.statusChanged),
+      written.filter(w => w.statusChanged),
+    );
+  }
+
+  /** Tells `onEntityStatusChanged` of each entity whose status changed. */
+  private async announce(
+    changed: Array<{ report: ReturnType<typeof rollupEntity> }>,
+    results: UpsertResult[],
+  ) {
+    const { onEntityStatusChanged, store, logger } = this.options;
+    if (!onEntityStatusChanged || changed.length === 0) return;
+    const services = new Map(
+      (
+        await store.getServiceReports([
+          ...new Set(changed.flatMap(c => c.report.serviceArns)),
+        ])
+      ).map(s => [s.serviceArn, s]),
+    );
+    for (const [i, { report }] of changed.entries()) {
+      try {
+        await onEntityStatusChanged({
+          entityRef: report.entityRef,
+          ...(results[i].previousStatus && {
+            from: results[i].previousStatus as EntityStatus,
+          }),
+          to: report.status,
+          findings: [
+            ...report.findings,
+            ...report.serviceArns.flatMap(
+              arn => services.get(arn)?.findings ?? [],
+            ),
+          ],
+        });
+      } catch (error) {
+        logger.warn(
+          `Could not announce the status change of ${report.entityRef}: ${error}`,
+        );
+      }
+    }
   }
 
   private createProvider(): RegistryClientProvider & { close?(): void } {
     if (this.options.createRegistryClientProvider) {
       return this.options.createRegistryClientProvider();
     }
-    const { registries } = this.options.config;
-    const { clients } = this.options;
-    const credentials = registries.credentials;
-    const ecrEndpoint = registries.ecrDistributionEndpoint;
-    return new DefaultRegistryClientProvider({
-      ...(registries.requestTimeoutMs && {
-        timeouts: { requestMs: registries.requestTimeoutMs },
-      }),
-      allowedPrivateRegistries: registries.allowedPrivateRegistries,
-      insecureRegistries: registries.insecureRegistries,
-      registryEndpoints: registries.endpoints,
-      // ECR's API with the registry account's credentials, through the counted clients.
-      ecrClientFactory: (region, registryId) => clients.ecr(registryId, region),
-      ...(ecrEndpoint && {
-        ecrDistributionEndpoint: ecr =>
-          ecrEndpoint
-            .replace('{accountId}', ecr.accountId)
-            .replace('{region}', ecr.region),
-      }),
-      credentialsFor: registry =>
-        credentials[registry.toLocaleLowerCase('en-US')],
-    });
+    return createRegistryClientProvider(this.options);
   }
 
   /** Entities that no longer link to anything and have no link errors lose their report. */
