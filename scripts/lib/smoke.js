@@ -1,16 +1,22 @@
 /*
  * The browser smoke test, run by scripts/lib/smoke.sh once the example app answers.
  *
- * Opens the example app in Debian's Chromium (playwright-core, never a downloaded browser),
- * signs in as guest, then visits each page below. A page passes when its expected content shows
- * and, while it loaded, there was no uncaught page error, no console error (React's
+ * Opens the demo (./scripts/start's: the sandbox's scenario, the sample catalog) in Debian's
+ * Chromium (playwright-core, never a downloaded browser), waits until the backend has audited
+ * it, signs in as guest, then visits each page below: the catalog, an entity page, the deploy
+ * readiness card of the platform-mismatch service (Blocked, with the buildx fix) and of a ready
+ * one, the deploy readiness tab (pull-error history), a re-audit, and the scorecard (filtered to
+ * blocked, exported as CSV). A page passes when its expected content shows, its checks hold,
+ * and while it loaded there was no uncaught page error, no console error (React's
  * development-mode "Warning: ..." messages aside), no Backstage 404 or error page and no error
  * overlay. One result per page goes to <results>/smoke.json ({ passed, failed, tests }), which
  * scripts/lib/summarize-results.js adds to the closing line; a screenshot per page goes to
- * <results>/smoke-<page>.png.
+ * <results>/smoke-<page>.png. With --docs-images DIR (ECS_READINESS_SCREENSHOTS_DIR=docs/images
+ * in smoke.sh), the cards and the scorecard are also saved there for the README.
  *
  * Usage:
  *   node smoke.js --app URL --backend URL --chromium PATH --profile DIR --results DIR
+ *                 [--docs-images DIR]
  *   node smoke.js --report-failure "why" --results DIR   (every page failed: the app did not start)
  */
 const fs = require('fs');
@@ -22,8 +28,37 @@ const SETTLE_TIMEOUT_MS = 10_000;
 
 // The sample entity the catalog and entity checks look for (examples/catalog.yaml).
 const SAMPLE_COMPONENT = 'checkout-api';
+// The demo's stories (examples/catalog.yaml, examples/demo-scenario.yaml): an arm64-only image
+// on an x86_64 Fargate task, and a healthy service pinned by digest.
+const BLOCKED_COMPONENT = 'storefront-web';
+const READY_COMPONENT = 'checkout-api';
+// How long the backend may take, from a cold start, to link the catalog and audit the demo.
+const AUDIT_TIMEOUT_MS = 240_000;
 
-// Each page: where it is, what must show on it (a locator), and what else to check once it shows.
+const entityPath = name => `/catalog/default/component/${name}`;
+
+// The deploy readiness card (or tab) on an entity page.
+const readinessCard = page =>
+  page
+    .locator('.bui-Card')
+    .filter({ has: page.getByTestId('readiness') })
+    .first();
+
+// Saves a screenshot of an element for the docs, when asked to (--docs-images DIR).
+async function docsImage(context, target, file, options = {}) {
+  if (!context.docsImages) return '';
+  fs.mkdirSync(context.docsImages, { recursive: true });
+  // A locator (a card) or the page.
+  await target.screenshot({
+    path: path.join(context.docsImages, file),
+    animations: 'disabled',
+    ...options,
+  });
+  return `; ${file} written`;
+}
+
+// Each page: where it is, what must show on it (a locator), and what else to check once it
+// shows. A check throws to fail the page and returns what it saw.
 const PAGES = [
   {
     name: 'home',
@@ -43,7 +78,7 @@ const PAGES = [
   },
   {
     name: 'entity',
-    path: `/catalog/default/component/${SAMPLE_COMPONENT}`,
+    path: entityPath(SAMPLE_COMPONENT),
     content: page => page.getByRole('heading', { name: SAMPLE_COMPONENT }),
     check: async page => {
       await page
@@ -64,10 +99,243 @@ const PAGES = [
     },
   },
   {
-    name: 'ecs-deploy-readiness',
+    // The platform-mismatch story: Blocked, and the fix is the buildx command, ready to copy.
+    name: 'readiness-blocked',
+    path: entityPath(BLOCKED_COMPONENT),
+    content: page =>
+      page.getByTestId('readiness-status').and(page.locator('[data-status]')),
+    check: async (page, context) => {
+      const card = readinessCard(page);
+      const status = await card.getByTestId('readiness-status').innerText();
+      if (!/Blocked/.test(status))
+        throw new Error(`status "${status}", not Blocked`);
+      const finding = card.getByTestId('finding').first();
+      if ((await finding.getAttribute('data-severity')) !== 'blocking') {
+        throw new Error('the first finding is not a blocking one');
+      }
+      if ((await finding.getAttribute('data-check')) !== 'platform-missing') {
+        throw new Error(
+          `the first finding is ${await finding.getAttribute(
+            'data-check',
+          )}, not platform-missing`,
+        );
+      }
+      const evidence = await finding.getByTestId('evidence').innerText();
+      if (
+        !/index platforms: linux\/arm64.*task needs linux\/amd64/.test(evidence)
+      ) {
+        throw new Error(
+          `evidence does not compare platforms: "${evidence.split('\n')[0]}"`,
+        );
+      }
+      const fix = finding.getByTestId('fix');
+      await fix.waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      await fix
+        .getByText(
+          /docker buildx build --platform linux\/amd64 --provenance=false/,
+        )
+        .first()
+        .waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      const copyButtons = await fix
+        .getByRole('button', { name: /copy/i })
+        .count();
+      if (copyButtons === 0) throw new Error('the fix has no copy button');
+      const confirmed = await finding
+        .getByTestId('confirmed-by')
+        .innerText()
+        .catch(() => 'not confirmed by pull failures (yet)');
+      const shot = await docsImage(context, card, 'card-blocked.png');
+      return `Blocked; platform-missing first (${
+        evidence.split('\n')[0]
+      }); buildx fix with ${copyButtons} copy buttons; ${confirmed}${shot}`;
+    },
+  },
+  {
+    // The tab: the pull-error history chart and the latest failures, a message expanded.
+    name: 'readiness-tab',
+    path: `${entityPath(BLOCKED_COMPONENT)}/ecs-deploy-readiness`,
+    content: page => page.getByTestId('pull-error-history'),
+    check: async page => {
+      const history = page.getByTestId('pull-error-history');
+      const empty = history.getByText('No pull failures in the last 30 days');
+      const total = history.getByTestId('pull-error-total');
+      await total.or(empty).first().waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      if (await empty.isVisible())
+        return 'deploy readiness tab; no pull failure stored yet';
+      await history
+        .getByTestId('pull-error-chart')
+        .locator('.recharts-bar-rectangle')
+        .first()
+        .waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      const trigger = history
+        .getByRole('button', { name: /ago · .* · task / })
+        .first();
+      await trigger.click();
+      const failure = history.getByTestId('pull-error').first();
+      await failure.waitFor({ state: 'visible', timeout: EXPECT_TIMEOUT_MS });
+      const message = (
+        await failure.getByTestId('pull-error-message').innerText()
+      ).split('\n')[0];
+      return `tab with "${await total.innerText()}", the chart's bars, and an expanded failure: "${message.slice(
+        0,
+        120,
+      )}"`;
+    },
+  },
+  {
+    name: 'readiness-ready',
+    path: entityPath(READY_COMPONENT),
+    content: page =>
+      page.getByTestId('readiness-status').and(page.locator('[data-status]')),
+    check: async (page, context) => {
+      const card = readinessCard(page);
+      const status = await card.getByTestId('readiness-status').innerText();
+      if (!/Ready/.test(status))
+        throw new Error(`status "${status}", not Ready`);
+      await card
+        .getByTestId('no-findings')
+        .waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      const shot = await docsImage(context, card, 'card-ready.png');
+      return `Ready, no findings: "${await card
+        .getByTestId('readiness-summary')
+        .innerText()}"${shot}`;
+    },
+  },
+  {
+    // Re-audit: the run is started and followed, then the readiness is read again.
+    name: 'readiness-reaudit',
+    path: entityPath(READY_COMPONENT),
+    content: page => page.getByRole('button', { name: 'Re-audit now' }),
+    check: async page => {
+      const card = readinessCard(page);
+      let started;
+      const readAgain = new Promise(resolve => {
+        page.on('response', function onResponse(response) {
+          const url = response.url();
+          if (/\/audit$/.test(url) && response.request().method() === 'POST') {
+            started = response.status();
+          } else if (started && /\/readiness$/.test(url) && response.ok()) {
+            page.off('response', onResponse);
+            resolve();
+          }
+        });
+      });
+      await page.getByRole('button', { name: 'Re-audit now' }).click();
+      const progress = card.getByTestId('reaudit-progress');
+      await progress.waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      const during = await progress.innerText();
+      await Promise.race([
+        readAgain,
+        new Promise((_, reject) =>
+          setTimeout(
+            () =>
+              reject(
+                new Error('the readiness was not read again after the audit'),
+              ),
+            EXPECT_TIMEOUT_MS,
+          ),
+        ),
+      ]);
+      await progress
+        .filter({ hasText: /checked/ })
+        .waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      const after = await progress.innerText();
+      if (started !== 202)
+        throw new Error(`POST …/audit answered ${started}, not 202`);
+      const summary = await card.getByTestId('readiness-summary').innerText();
+      if (!/last audited (just now|\d+ seconds? ago)/.test(summary)) {
+        throw new Error(`not refreshed: "${summary}"`);
+      }
+      return `"${during}" then "${after}"; summary "${summary}"`;
+    },
+  },
+  {
+    // The scorecard: totals, filtered to blocked through the status filter (kept in the URL),
+    // and the CSV of that filter.
+    name: 'scorecard',
     path: '/ecs-deploy-readiness',
-    content: page => page.getByText('Backend status: ok'),
-    check: async () => 'readiness page, backend status ok',
+    content: page =>
+      page.getByTestId('scorecard-table').getByRole('row').nth(1),
+    check: async (page, context) => {
+      // The totals load on their own: wait for a number.
+      await page
+        .getByTestId('total-blocked')
+        .filter({ hasText: /^\d+$/ })
+        .waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      const blocked = Number(
+        await page.getByTestId('total-blocked').innerText(),
+      );
+      const total =
+        (await page.getByTestId('scorecard-table').getByRole('row').count()) -
+        1;
+      await page
+        .getByTestId('scorecard-trend')
+        .locator('.recharts-line')
+        .first()
+        .waitFor({ timeout: EXPECT_TIMEOUT_MS });
+      const shot = await docsImage(context, page, 'scorecard.png', {
+        fullPage: true,
+      });
+      // Pick "Blocked" in the status filter.
+      await page
+        .getByTestId('scorecard-filters')
+        .getByRole('button', { name: /Status/ })
+        .click();
+      await page.getByRole('option', { name: 'Blocked', exact: true }).click();
+      await page.keyboard.press('Escape');
+      await page.waitForURL(/[?&]status=blocked/, {
+        timeout: EXPECT_TIMEOUT_MS,
+      });
+      const statuses = page
+        .getByTestId('scorecard-table')
+        .getByTestId('row-status');
+      // The table reloads from the server: wait until it shows the blocked entities only.
+      let seen = [];
+      const deadline = Date.now() + EXPECT_TIMEOUT_MS;
+      for (;;) {
+        seen = await statuses.evaluateAll(els =>
+          els.map(e => e.dataset.status),
+        );
+        if (seen.length === blocked && seen.every(st => st === 'blocked'))
+          break;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `filtered to blocked, the table shows ${seen.length} rows (${[
+              ...new Set(seen),
+            ].join(', ')}), the total says ${blocked}`,
+          );
+        }
+        await page.waitForTimeout(500);
+      }
+      const rows = await statuses.count();
+      // Export the filter as CSV.
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: EXPECT_TIMEOUT_MS }),
+        page.getByRole('button', { name: /Export CSV/ }).click(),
+      ]);
+      const file = path.join(context.resultsDir, 'smoke-scorecard.csv');
+      await download.saveAs(file);
+      const [header, ...lines] = fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split(/\r?\n/);
+      const statusColumn = header.split(',').indexOf('status');
+      if (statusColumn < 0)
+        throw new Error(`the CSV has no status column: ${header}`);
+      const notBlocked = lines.filter(
+        l => l.split(',')[statusColumn] !== 'blocked',
+      );
+      if (lines.length !== blocked || notBlocked.length > 0) {
+        throw new Error(
+          `the CSV has ${lines.length} rows (${notBlocked.length} not blocked), the filter ${blocked}`,
+        );
+      }
+      return `${total} entities, ${blocked} blocked; filtered to ${rows} blocked rows (${
+        new URL(page.url()).search
+      }); ${download.suggestedFilename()} with ${
+        lines.length
+      } blocked rows${shot}`;
+    },
   },
 ];
 
@@ -118,6 +386,46 @@ function writeReport(resultsDir, tests) {
   return failed === 0;
 }
 
+// A fresh database: the backend links the catalog and audits the demo's shards at start-up.
+// Waits (through the API, as a guest) until the entities the pages open have a report.
+async function waitForAudits(backendUrl) {
+  const started = Date.now();
+  const base = `${backendUrl}/api/ecs-deploy-readiness/entities/component/default`;
+  let last = '';
+  while (Date.now() - started < AUDIT_TIMEOUT_MS) {
+    try {
+      const auth = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{}',
+      });
+      const token = (await auth.json()).backstageIdentity?.token;
+      const statuses = await Promise.all(
+        [BLOCKED_COMPONENT, READY_COMPONENT].map(async name => {
+          const r = await fetch(`${base}/${name}/readiness`, {
+            headers: { Authorization: `Bearer ${token}` },
+          });
+          return r.ok ? (await r.json()).status : `HTTP ${r.status}`;
+        }),
+      );
+      last = statuses.join(', ');
+      if (statuses.every(s => !s.startsWith('HTTP'))) {
+        return `the demo was audited ${Math.round(
+          (Date.now() - started) / 1000,
+        )} s after the app answered (${BLOCKED_COMPONENT}: ${
+          statuses[0]
+        }, ${READY_COMPONENT}: ${statuses[1]})`;
+      }
+    } catch (e) {
+      last = e.message;
+    }
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
+  return `the demo was not audited within ${
+    AUDIT_TIMEOUT_MS / 1000
+  } s (last: ${last}); the readiness pages will fail`;
+}
+
 function isReactDevWarning(text) {
   return /^Warning: /.test(text);
 }
@@ -139,7 +447,8 @@ async function overlayText(page) {
   return text.trim() || '(overlay shown)';
 }
 
-async function visit(page, appUrl, resultsDir, spec, events) {
+async function visit(page, appUrl, context, spec, events) {
+  const { resultsDir } = context;
   const problems = [];
   let detail = '';
   events.length = 0;
@@ -157,10 +466,12 @@ async function visit(page, appUrl, resultsDir, spec, events) {
         detail = 'signed in as guest; ';
         await content.waitFor({ timeout: EXPECT_TIMEOUT_MS });
       }
-      detail += await spec.check(page);
+      detail += await spec.check(page, context);
     } catch (e) {
       problems.push(
-        `expected content did not show: ${e.message.split('\n')[0]}`,
+        `expected content did not show, or a check failed: ${
+          e.message.split('\n')[0]
+        }`,
       );
     }
     await page
@@ -241,6 +552,7 @@ async function main() {
       '--disable-quic',
     ],
     viewport: { width: 1400, height: 900 },
+    acceptDownloads: true,
   });
   const tests = [];
   try {
@@ -262,8 +574,15 @@ async function main() {
         `console error: ${text.split('\n')[0].slice(0, 400)}${where}`,
       );
     });
+    const checkContext = {
+      resultsDir,
+      docsImages: args['docs-images']
+        ? path.resolve(args['docs-images'])
+        : undefined,
+    };
+    console.log(`smoke: ${await waitForAudits(args.backend)}`);
     for (const spec of PAGES) {
-      tests.push(await visit(page, args.app, resultsDir, spec, events));
+      tests.push(await visit(page, args.app, checkContext, spec, events));
     }
   } finally {
     await context.close().catch(() => {});

@@ -1,11 +1,15 @@
 # shellcheck shell=bash
-# The browser smoke test: starts the example app the way ./scripts/start runs it (backend and
-# frontend dev server, sample catalog), drives Debian's Chromium through it with playwright-core
+# The browser smoke test: starts the demo the way ./scripts/start runs it (the ECS/ECR sandbox
+# serving examples/demo-scenario.yaml, the backend configured by the sandbox, the frontend dev
+# server, the sample catalog), drives Debian's Chromium through it with playwright-core
 # (scripts/lib/smoke.js), then stops everything it started, whatever happened.
 # Sourced after setup.sh. Entry points: ./scripts/smoke (alone) and ./scripts/test.
 
 SMOKE_APP_PORT="${ECS_READINESS_SMOKE_APP_PORT:-3000}"
 SMOKE_BACKEND_PORT="${ECS_READINESS_SMOKE_BACKEND_PORT:-7007}"
+# Not ./scripts/start's 4566, so a sandbox left running there is neither used nor disturbed.
+SMOKE_SANDBOX_PORT="${ECS_READINESS_SMOKE_SANDBOX_PORT:-4576}"
+SMOKE_SCENARIO="${ECS_READINESS_SMOKE_SCENARIO:-$REPO_ROOT/examples/demo-scenario.yaml}"
 # Cold start on a 2-core machine: the backend needs ~30 s, the first frontend bundle 1-3 min.
 SMOKE_START_TIMEOUT="${ECS_READINESS_SMOKE_START_TIMEOUT:-420}"
 SMOKE_CHROMIUM="${ECS_READINESS_CHROMIUM_BIN:-/usr/bin/chromium}"
@@ -63,18 +67,21 @@ run_smoke_test() (
   set +e
   trap - ERR
   local results_dir="$1"
-  local work backend_pid="" frontend_pid=""
+  local work backend_pid="" frontend_pid="" sandbox_pid=""
   mkdir -p "$results_dir" "$TOOLS_DIR/logs"
   work="$(mktemp -d "${TMPDIR:-/tmp}/ecs-readiness-smoke.XXXXXX")"
   local backend_log="$TOOLS_DIR/logs/smoke-backend.log"
   local frontend_log="$TOOLS_DIR/logs/smoke-frontend.log"
+  local sandbox_log="$TOOLS_DIR/logs/smoke-sandbox.log"
 
   cleanup() {
     smoke_stop_group "$frontend_pid"
     smoke_stop_group "$backend_pid"
+    smoke_stop_group "$sandbox_pid"
     local i
     for i in $(seq 1 50); do
-      port_in_use "$SMOKE_APP_PORT" || port_in_use "$SMOKE_BACKEND_PORT" || break
+      port_in_use "$SMOKE_APP_PORT" || port_in_use "$SMOKE_BACKEND_PORT" ||
+        port_in_use "$SMOKE_SANDBOX_PORT" || break
       sleep 0.2
     done
     rm -rf "$work"
@@ -88,7 +95,7 @@ run_smoke_test() (
   }
 
   local p
-  for p in "$SMOKE_APP_PORT" "$SMOKE_BACKEND_PORT"; do
+  for p in "$SMOKE_APP_PORT" "$SMOKE_BACKEND_PORT" "$SMOKE_SANDBOX_PORT"; do
     if port_in_use "$p"; then
       fail_all "port $p is already in use (is ./scripts/start running?); the smoke test starts its own app"
     fi
@@ -111,9 +118,27 @@ backend:
     connection:
       directory: $work/sqlite
 EOF
-  local config=(--config "$REPO_ROOT/app-config.yaml" --config "$work/app-config.smoke.yaml")
-
   SMOKE_STARTED_AT=$SECONDS
+  # The sandbox writes the backend's AWS and registry configuration for its own port once it
+  # listens, as under ./scripts/start (app-config.yaml's catalog is the demo's catalog).
+  log "smoke: starting the ECS/ECR sandbox on :$SMOKE_SANDBOX_PORT ($(basename "$SMOKE_SCENARIO"))"
+  (exec setsid node "$REPO_ROOT/packages/ecs-sandbox/bin/ecs-sandbox" serve \
+    --scenario "$SMOKE_SCENARIO" --port "$SMOKE_SANDBOX_PORT" \
+    --app-config "$work/app-config.sandbox.yaml") >"$sandbox_log" 2>&1 </dev/null &
+  sandbox_pid=$!
+  local i
+  for i in $(seq 1 120); do
+    [ -f "$work/app-config.sandbox.yaml" ] &&
+      curl -fsS -o /dev/null "http://127.0.0.1:$SMOKE_SANDBOX_PORT/" 2>/dev/null && break
+    kill -0 "$sandbox_pid" 2>/dev/null || { tail -n 40 "$sandbox_log" >&2; fail_all "the ECS/ECR sandbox exited (see .tools/logs/smoke-sandbox.log)"; }
+    sleep 0.5
+  done
+  [ -f "$work/app-config.sandbox.yaml" ] || fail_all "the ECS/ECR sandbox did not answer on :$SMOKE_SANDBOX_PORT within 60 s"
+  # Role assumption (accounts without an access key) goes to the sandbox's STS, never AWS.
+  export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$SMOKE_SANDBOX_PORT"
+  local config=(--config "$REPO_ROOT/app-config.yaml" --config "$work/app-config.sandbox.yaml"
+    --config "$work/app-config.smoke.yaml")
+
   log "smoke: starting the backend on :$SMOKE_BACKEND_PORT and the frontend on :$SMOKE_APP_PORT (logs: .tools/logs/smoke-*.log)"
   (cd "$REPO_ROOT/packages/backend" &&
     exec setsid node "$YARN_RELEASE" backstage-cli package start "${config[@]}") \
@@ -134,5 +159,6 @@ EOF
     --backend "http://localhost:$SMOKE_BACKEND_PORT" \
     --chromium "$SMOKE_CHROMIUM" \
     --profile "$work/chromium-profile" \
-    --results "$results_dir"
+    --results "$results_dir" \
+    --docs-images "${ECS_READINESS_SCREENSHOTS_DIR:-}"
 )

@@ -22,7 +22,12 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import AssignmentTurnedInIcon from '@material-ui/icons/AssignmentTurnedIn';
+import { ecsDeployReadinessEntityFilter } from './annotations';
 import { ecsDeployReadinessApiRef, EcsDeployReadinessClient } from './api';
 
 const rootRouteRef = createRouteRef();
@@ -36,6 +41,7 @@ const ecsDeployReadinessApi = ApiBlueprint.make({
     }),
 });
 
+/** The org-wide scorecard, with a nav item. */
 const ecsDeployReadinessPage = PageBlueprint.make({
   params: {
     path: '/ecs-deploy-readiness',
@@ -43,17 +49,55 @@ const ecsDeployReadinessPage = PageBlueprint.make({
     title: 'ECS deploy readiness',
     icon: <AssignmentTurnedInIcon />,
     loader: () =>
-      import('./components/ReadinessPage').then(m => <m.ReadinessPage />),
+      import('./components/ScorecardPage').then(m => <m.ScorecardPage />),
   },
 });
 
 /**
- * The ECS deploy readiness plugin for the new frontend system.
+ * The card on the entity overview, on every entity that names ECS services
+ * (`config.filter` in `app.extensions` replaces the filter).
+ */
+const ecsDeployReadinessEntityCard = EntityCardBlueprint.make({
+  params: {
+    type: 'content',
+    filter: ecsDeployReadinessEntityFilter,
+    loader: () =>
+      import('./components/EcsDeployReadinessCard').then(m => (
+        <m.EcsDeployReadinessCard />
+      )),
+  },
+});
+
+/** The entity page's "Deploy readiness" tab: the full view and the pull-error history. */
+const ecsDeployReadinessEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: 'ecs-deploy-readiness',
+    title: 'Deploy readiness',
+    group: 'deployment',
+    filter: ecsDeployReadinessEntityFilter,
+    loader: () =>
+      import('./components/EcsDeployReadinessContent').then(m => (
+        <m.EcsDeployReadinessContent />
+      )),
+  },
+});
+
+/**
+ * The ECS deploy readiness plugin for the new frontend system: the API, the scorecard page
+ * (`page:ecs-deploy-readiness`), the entity card (`entity-card:ecs-deploy-readiness`) and the
+ * entity tab (`entity-content:ecs-deploy-readiness`).
  *
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'ecs-deploy-readiness',
-  extensions: [ecsDeployReadinessApi, ecsDeployReadinessPage],
+  title: 'ECS deploy readiness',
+  icon: <AssignmentTurnedInIcon />,
+  extensions: [
+    ecsDeployReadinessApi,
+    ecsDeployReadinessPage,
+    ecsDeployReadinessEntityCard,
+    ecsDeployReadinessEntityContent,
+  ],
   routes: { root: rootRouteRef },
 });

@@ -15,12 +15,27 @@
  */
 
 /**
- * Frontend plugin for ECS deploy readiness: the entity card and the org-wide scorecard.
+ * Frontend plugin for ECS deploy readiness: the card on each entity page that says whether its
+ * ECS services can be deployed (and what to run when not), and the org-wide scorecard.
  *
  * For the new frontend system, import the default export of `/alpha`.
  *
  * @packageDocumentation
  */
 
-export { ecsDeployReadinessPlugin, EcsDeployReadinessPage } from './plugin';
+export {
+  ecsDeployReadinessPlugin,
+  EcsDeployReadinessPage,
+  EntityEcsDeployReadinessCard,
+  EntityEcsDeployReadinessContent,
+} from './plugin';
+export type { EcsDeployReadinessCardProps } from './components/EcsDeployReadinessCard';
+export {
+  isEcsDeployReadinessAvailable,
+  ecsDeployReadinessEntityFilter,
+  ECS_SERVICE_ARN_ANNOTATION,
+  ECS_SERVICE_TAGS_ANNOTATION,
+  AWS_ARN_ANNOTATION,
+  ECS_SERVICE_RESOURCE_TYPE,
+} from './annotations';
 export * from './api';

@@ -16,13 +16,15 @@
 
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { ecsDeployReadinessApiRef, EcsDeployReadinessClient } from './api';
-import { rootRouteRef } from './routes';
+import type { EcsDeployReadinessCardProps } from './components/EcsDeployReadinessCard';
+import { entityContentRouteRef, rootRouteRef } from './routes';
 
 /**
  * The ECS deploy readiness plugin for the legacy frontend system.
@@ -38,11 +40,12 @@ export const ecsDeployReadinessPlugin = createPlugin({
       factory: deps => new EcsDeployReadinessClient(deps),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, entityContent: entityContentRouteRef },
 });
 
 /**
- * The org-wide deploy readiness page, for the legacy frontend system.
+ * The org-wide scorecard page, for the legacy frontend system: mount it at
+ * `/ecs-deploy-readiness`.
  *
  * @public
  */
@@ -51,7 +54,45 @@ export const EcsDeployReadinessPage: () => JSX.Element =
     createRoutableExtension({
       name: 'EcsDeployReadinessPage',
       component: () =>
-        import('./components/ReadinessPage').then(m => m.ReadinessPage),
+        import('./components/ScorecardPage').then(m => m.LegacyScorecardPage),
       mountPoint: rootRouteRef,
+    }),
+  );
+
+/**
+ * The deploy readiness card of the entity in context, for the legacy frontend system's
+ * EntityPage (inside `EntitySwitch.Case if={isEcsDeployReadinessAvailable}`).
+ *
+ * @public
+ */
+export const EntityEcsDeployReadinessCard: (
+  props: EcsDeployReadinessCardProps,
+) => JSX.Element = ecsDeployReadinessPlugin.provide(
+  createComponentExtension({
+    name: 'EntityEcsDeployReadinessCard',
+    component: {
+      lazy: () =>
+        import('./components/EcsDeployReadinessCard').then(
+          m => m.EcsDeployReadinessCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The full deploy readiness view of the entity in context, with the pull-error history, for a
+ * tab of the legacy frontend system's EntityPage.
+ *
+ * @public
+ */
+export const EntityEcsDeployReadinessContent: () => JSX.Element =
+  ecsDeployReadinessPlugin.provide(
+    createRoutableExtension({
+      name: 'EntityEcsDeployReadinessContent',
+      component: () =>
+        import('./components/EcsDeployReadinessContent').then(
+          m => m.EcsDeployReadinessContent,
+        ),
+      mountPoint: entityContentRouteRef,
     }),
   );

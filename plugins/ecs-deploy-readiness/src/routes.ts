@@ -16,5 +16,10 @@
 
 import { createRouteRef } from '@backstage/core-plugin-api';
 
-/** @public */
+/** The scorecard page (legacy frontend system). @public */
 export const rootRouteRef = createRouteRef({ id: 'ecs-deploy-readiness' });
+
+/** The entity page's deploy readiness tab (legacy frontend system). @public */
+export const entityContentRouteRef = createRouteRef({
+  id: 'ecs-deploy-readiness:entity-content',
+});

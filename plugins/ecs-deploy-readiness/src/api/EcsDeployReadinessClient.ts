@@ -14,12 +14,63 @@
  * limitations under the License.
  */
 
-import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { BackendHealth, EcsDeployReadinessApi } from './EcsDeployReadinessApi';
+import type {
+  AuditRunInfo,
+  CheckCatalogue,
+  EntityReadiness,
+  PullErrorList,
+  ScorecardPage,
+  ScorecardTrend,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import type {
+  BackendHealth,
+  EcsDeployReadinessApi,
+  EntityRefLike,
+  PullErrorQuery,
+  RequestOptions,
+  ScorecardFilter,
+  ScorecardQuery,
+} from './EcsDeployReadinessApi';
+
+type QueryValue = string | number | readonly string[] | undefined;
+
+function queryString(params: Record<string, QueryValue>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) {
+      for (const item of value) search.append(key, item);
+    } else {
+      search.append(key, String(value));
+    }
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+function entityPath(entityRef: EntityRefLike): string {
+  const ref =
+    typeof entityRef === 'string' ? parseEntityRef(entityRef) : entityRef;
+  return `/entities/${[ref.kind, ref.namespace, ref.name]
+    .map(encodeURIComponent)
+    .join('/')}`;
+}
+
+function filterParams(filter: ScorecardFilter): Record<string, QueryValue> {
+  return {
+    owner: filter.owner,
+    system: filter.system,
+    status: filter.status,
+    q: filter.q,
+  };
+}
 
 /**
- * Talks to the backend plugin mounted at `/api/ecs-deploy-readiness`.
+ * Talks to the backend plugin mounted at `/api/ecs-deploy-readiness`, with the user's
+ * credentials (`fetchApi` attaches them).
  *
  * @public
  */
@@ -33,16 +84,123 @@ export class EcsDeployReadinessClient implements EcsDeployReadinessApi {
   }
 
   /** {@inheritDoc EcsDeployReadinessApi.getHealth} */
-  async getHealth(): Promise<BackendHealth> {
-    return this.request<BackendHealth>('/health');
+  async getHealth(options?: RequestOptions): Promise<BackendHealth> {
+    return (await this.request('/health', options)).json();
   }
 
-  private async request<T>(path: string): Promise<T> {
+  /** {@inheritDoc EcsDeployReadinessApi.getEntityReadiness} */
+  async getEntityReadiness(
+    entityRef: EntityRefLike,
+    options?: RequestOptions,
+  ): Promise<EntityReadiness | undefined> {
+    try {
+      const response = await this.request(
+        `${entityPath(entityRef)}/readiness`,
+        options,
+      );
+      return await response.json();
+    } catch (error) {
+      // Not audited yet, or linked to no ECS service: a state of its own, not an error.
+      if (error instanceof ResponseError && error.statusCode === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** {@inheritDoc EcsDeployReadinessApi.getPullErrors} */
+  async getPullErrors(
+    entityRef: EntityRefLike,
+    query: PullErrorQuery = {},
+    options?: RequestOptions,
+  ): Promise<PullErrorList> {
+    const path = `${entityPath(entityRef)}/pull-errors${queryString({
+      since: query.since,
+      until: query.until,
+      category: query.category,
+      limit: query.limit,
+      cursor: query.cursor,
+    })}`;
+    return (await this.request(path, options)).json();
+  }
+
+  /** {@inheritDoc EcsDeployReadinessApi.startAudit} */
+  async startAudit(
+    entityRef: EntityRefLike,
+    options?: RequestOptions,
+  ): Promise<AuditRunInfo> {
+    const path = `${entityPath(entityRef)}/audit`;
+    return (await this.request(path, { ...options, method: 'POST' })).json();
+  }
+
+  /** {@inheritDoc EcsDeployReadinessApi.getAuditRun} */
+  async getAuditRun(
+    id: number,
+    options?: RequestOptions,
+  ): Promise<AuditRunInfo> {
+    return (
+      await this.request(`/runs/${encodeURIComponent(String(id))}`, options)
+    ).json();
+  }
+
+  /** {@inheritDoc EcsDeployReadinessApi.getScorecard} */
+  async getScorecard(
+    query: ScorecardQuery = {},
+    options?: RequestOptions,
+  ): Promise<ScorecardPage> {
+    const path = `/scorecard${queryString({
+      ...filterParams(query),
+      sort: query.sort,
+      order: query.order,
+      limit: query.limit,
+      cursor: query.cursor,
+    })}`;
+    return (await this.request(path, options)).json();
+  }
+
+  /** {@inheritDoc EcsDeployReadinessApi.getScorecardCsv} */
+  async getScorecardCsv(
+    query: Omit<ScorecardQuery, 'limit' | 'cursor'> = {},
+    options?: RequestOptions,
+  ): Promise<Blob> {
+    const path = `/scorecard.csv${queryString({
+      ...filterParams(query),
+      sort: query.sort,
+      order: query.order,
+    })}`;
+    return (await this.request(path, options)).blob();
+  }
+
+  /** {@inheritDoc EcsDeployReadinessApi.getScorecardTrend} */
+  async getScorecardTrend(
+    query: Pick<ScorecardFilter, 'owner' | 'system'> & { days?: number } = {},
+    options?: RequestOptions,
+  ): Promise<ScorecardTrend> {
+    const path = `/scorecard/trend${queryString({
+      owner: query.owner,
+      system: query.system,
+      days: query.days,
+    })}`;
+    return (await this.request(path, options)).json();
+  }
+
+  /** {@inheritDoc EcsDeployReadinessApi.getChecks} */
+  async getChecks(options?: RequestOptions): Promise<CheckCatalogue> {
+    return (await this.request('/checks', options)).json();
+  }
+
+  private async request(
+    path: string,
+    options: RequestOptions & { method?: string } = {},
+  ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('ecs-deploy-readiness');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method: options.method ?? 'GET',
+      signal: options.signal,
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }

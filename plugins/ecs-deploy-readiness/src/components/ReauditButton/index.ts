@@ -14,4 +14,4 @@
  * limitations under the License.
  */
 
-export { ReadinessPage } from './ReadinessPage';
+export { ReauditButton, useCanReaudit } from './ReauditButton';

@@ -1,0 +1,39 @@
+/*
+ * Copyright 2026 The ECS Deploy Readiness Authors
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityReadinessPanel } from '../ReadinessView';
+
+/**
+ * Props of the deploy readiness card (`EntityEcsDeployReadinessCard`).
+ *
+ * @public
+ */
+export interface EcsDeployReadinessCardProps {
+  /** The card's title; "Deploy readiness" by default. */
+  title?: string;
+}
+
+/**
+ * The deploy readiness card of the entity in context: is it deployable, and if not, what to run
+ * to fix it.
+ */
+export function EcsDeployReadinessCard(props: EcsDeployReadinessCardProps) {
+  const { entity } = useEntity();
+  return (
+    <EntityReadinessPanel entity={entity} variant="card" title={props.title} />
+  );
+}
