@@ -244,9 +244,23 @@ export const pullErrors: PullErrorList = {
       message:
         "CannotPullContainerError: pull image manifest has been retried 5 time(s): image Manifest does not contain descriptor matching platform 'linux/amd64'",
       image: STOREFRONT_IMAGE,
-      fixKey: 'platform-mismatch',
-      fix: fixFor('platform-mismatch', { image: STOREFRONT_IMAGE }),
+      fixKey: 'platform-missing',
+      fix: fixFor('platform-missing', { image: STOREFRONT_IMAGE }),
       classification: { platform: 'linux/amd64' },
+      diagnosis: {
+        decidedBy: 'evidence',
+        confidence: 'high',
+        statement:
+          'When this task stopped, the audit found: No linux/amd64 image in the index (it has linux/arm64).',
+        evidence: [
+          {
+            checkId: 'platform-missing',
+            severity: 'blocking',
+            title: 'No linux/amd64 image in the index (it has linux/arm64)',
+          },
+        ],
+        ambiguousMessage: false,
+      },
     },
   ],
   counts: [

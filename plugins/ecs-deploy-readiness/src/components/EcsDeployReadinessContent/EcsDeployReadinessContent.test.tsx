@@ -79,6 +79,12 @@ describe('EcsDeployReadinessContent', () => {
     expect(within(failure).getByTestId('fix')).toHaveTextContent(
       'docker buildx build',
     );
+    // The cause, as the audit's evidence decided it.
+    expect(
+      within(failure).getByTestId('pull-error-diagnosis'),
+    ).toHaveTextContent(
+      'When this task stopped, the audit found: No linux/amd64 image in the index (it has linux/arm64).',
+    );
   });
 
   it('pages back through older failures', async () => {

@@ -72,6 +72,27 @@ function taskId(taskArn: string): string {
   return taskArn.split('/').pop() ?? taskArn;
 }
 
+/** How the cause was decided: the audit's evidence, or the message alone (and how surely). */
+export function diagnosisText(item: PullErrorItem): string {
+  const diagnosis = item.diagnosis;
+  if (!diagnosis) {
+    return 'From the message alone (the service had not been audited when it failed).';
+  }
+  if (diagnosis.decidedBy === 'evidence') {
+    const instead = diagnosis.messageCategory
+      ? ` The message alone pointed at ${humanizeId(
+          diagnosis.messageCategory,
+        )}.`
+      : '';
+    return `${
+      diagnosis.statement ?? 'Confirmed by the audit of this service.'
+    }${instead}`;
+  }
+  return `From the message alone (${diagnosis.confidence} confidence${
+    diagnosis.ambiguousMessage ? '; the message fits several causes' : ''
+  }): the audit found nothing in the image that decides it.`;
+}
+
 function FailureItem(props: { item: PullErrorItem }) {
   const { item } = props;
   const classes = useStyles();
@@ -143,6 +164,16 @@ function FailureItem(props: { item: PullErrorItem }) {
                   style={{ background: categoryColor(item.category) }}
                 />
                 {humanizeId(item.category)}
+              </Text>
+            </dd>
+            <dt>
+              <Text variant="body-small" color="secondary">
+                Diagnosis
+              </Text>
+            </dt>
+            <dd>
+              <Text variant="body-small" data-testid="pull-error-diagnosis">
+                {diagnosisText(item)}
               </Text>
             </dd>
           </dl>
