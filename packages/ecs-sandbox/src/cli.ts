@@ -21,19 +21,27 @@ import { sandboxAppConfigYaml } from './appConfig';
 import { generateScenario } from './generate';
 import { loadWorld } from './scenario/load';
 import { ScenarioError } from './scenario/read';
-import { startSandbox } from './server/sandbox';
+import { resolve as resolvePath } from 'node:path';
+import { deploymentRunner, LifecycleHookHandler } from './server/deployments';
+import { Sandbox, startSandbox } from './server/sandbox';
 
 const USAGE = `Usage:
   ecs-sandbox serve --scenario <file> [--port 4566] [--host 127.0.0.1]
                     [--latency-ms <ms>] [--jitter-ms <ms>]
                     [--throttle-rate <per second> --throttle-burst <n>]
                     [--app-config <file>]
+                    [--lifecycle-hook <lambda-arn>=<module>[#export]]...
+                    [--replay-deployment <cluster>/<service>=<family:revision>]...
   ecs-sandbox app-config --scenario <file> [--url http://127.0.0.1:4566] [--out <file>]
   ecs-sandbox generate --services <n> --accounts <n> --regions <n> --images <n>
                        [--seed <seed>] [--out <file>]
 
 serve       Serves the ECS, ECR and resource tagging APIs and the scenario's registries on one
             port. --app-config writes the Backstage configuration for it once it listens.
+            --lifecycle-hook loads a local handler (export \`handler\` by default) for a Lambda
+            lifecycle hook; --replay-deployment then starts a deployment of that task definition
+            on the service once listening (as UpdateService does; the service gets the loaded
+            hooks at PRE_SCALE_UP if it has none) and prints how it ended.
 app-config  Writes the Backstage configuration (aws.accounts, ecsDeployReadiness endpoints and
             registry credentials) for a sandbox serving the scenario at --url: YAML to stdout,
             or to --out. Load it after app-config.yaml: --config app-config.yaml --config <it>.
@@ -81,9 +89,12 @@ async function serve(args: string[]) {
       'throttle-rate': { type: 'string' },
       'throttle-burst': { type: 'string' },
       'app-config': { type: 'string' },
+      'lifecycle-hook': { type: 'string', multiple: true },
+      'replay-deployment': { type: 'string', multiple: true },
     },
   });
   if (!values.scenario) throw new UsageError('--scenario is required');
+  const hooks = loadHookHandlers(values['lifecycle-hook'] ?? []);
   const rate = num(values['throttle-rate'], 'throttle-rate');
   const burst = num(values['throttle-burst'], 'throttle-burst');
   const started = Date.now();
@@ -97,6 +108,7 @@ async function serve(args: string[]) {
       rate !== undefined
         ? { rate, burst: burst ?? Math.max(1, rate) }
         : undefined,
+    lifecycleHooks: { handlers: hooks },
   });
   const { world, url } = sandbox;
   const services = [...world.ecs.values()].reduce(
@@ -141,6 +153,9 @@ async function serve(args: string[]) {
     }
     lines.push(`  Backstage app-config: ${values['app-config']}`);
   }
+  for (const replay of values['replay-deployment'] ?? []) {
+    lines.push(await replayDeployment(sandbox, replay, Object.keys(hooks)));
+  }
   lines.push('Press Ctrl+C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);
   await new Promise<void>(resolve => {
@@ -152,6 +167,86 @@ async function serve(args: string[]) {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** `<lambda-arn>=<module>[#export]`: the handlers of --lifecycle-hook, by function ARN. */
+function loadHookHandlers(
+  specs: string[],
+): Record<string, LifecycleHookHandler> {
+  const handlers: Record<string, LifecycleHookHandler> = {};
+  for (const spec of specs) {
+    const m =
+      /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+)=([^#]+)(?:#(\w+))?$/.exec(
+        spec,
+      );
+    if (!m) {
+      throw new UsageError(
+        `--lifecycle-hook: expected <lambda function ARN>=<module>[#export], got '${spec}'`,
+      );
+    }
+    let loaded: Record<string, unknown>;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loaded = require(resolvePath(m[2]));
+    } catch (e) {
+      throw new CommandError(
+        `--lifecycle-hook: cannot load ${m[2]}: ${(e as Error).message}`,
+      );
+    }
+    const handler = loaded[m[3] ?? 'handler'];
+    if (typeof handler !== 'function') {
+      throw new CommandError(
+        `--lifecycle-hook: ${m[2]} exports no function '${m[3] ?? 'handler'}'`,
+      );
+    }
+    handlers[m[1]] = handler as LifecycleHookHandler;
+  }
+  return handlers;
+}
+
+/**
+ * `<cluster>/<service>=<family:revision>`: starts that deployment as UpdateService would and
+ * waits for its lifecycle hooks; returns a line saying how it ended.
+ */
+async function replayDeployment(
+  sandbox: Sandbox,
+  spec: string,
+  hookArns: string[],
+): Promise<string> {
+  const m = /^([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)=([A-Za-z0-9_-]+:\d+)$/.exec(
+    spec,
+  );
+  if (!m) {
+    throw new UsageError(
+      `--replay-deployment: expected <cluster>/<service>=<family:revision>, got '${spec}'`,
+    );
+  }
+  const [, clusterName, serviceName, taskDefinitionName] = m;
+  for (const region of sandbox.world.ecs.values()) {
+    const service = region.clusters.get(clusterName)?.services.get(serviceName);
+    if (!service) continue;
+    const taskDefinition = region.taskDefinitions.get(taskDefinitionName);
+    if (!taskDefinition) {
+      throw new CommandError(
+        `--replay-deployment: no task definition ${taskDefinitionName} beside ${clusterName}/${serviceName}`,
+      );
+    }
+    if (service.lifecycleHooks.length === 0) {
+      service.lifecycleHooks = hookArns.map(hookTargetArn => ({
+        hookTargetArn,
+        lifecycleStages: ['PRE_SCALE_UP'],
+      }));
+    }
+    const deployment = deploymentRunner(sandbox.world).start(
+      service,
+      taskDefinition,
+    );
+    await sandbox.deploymentsSettled();
+    return `  replayed ${taskDefinitionName} on ${clusterName}/${serviceName}: ${deployment.id} ${deployment.rolloutState}: ${deployment.rolloutStateReason}`;
+  }
+  throw new CommandError(
+    `--replay-deployment: no service ${clusterName}/${serviceName} in the scenario`,
+  );
 }
 
 /**

@@ -24,6 +24,11 @@
 export { startSandbox } from './server/sandbox';
 export type { Sandbox, SandboxOptions } from './server/sandbox';
 export type { ThrottleOptions, ThrottleRule } from './server/throttle';
+export type {
+  LifecycleHookContext,
+  LifecycleHookHandler,
+  LifecycleHookOptions,
+} from './server/deployments';
 export {
   loadWorld,
   parseScenarioYaml,

@@ -37,13 +37,13 @@ import {
 import { Node } from './read';
 import {
   canonicalHost,
-  dockerHubRepository,
   isRepositoryName,
   isTag,
   parseEcrHost,
   splitReference,
 } from './reference';
 import { isDigest, RepositoryContent } from './repository';
+import { readLifecycleHooks, resolveReferenceNow } from './resolveNow';
 
 const ACCOUNT_RE = /^\d{12}$/;
 const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d$/;
@@ -406,25 +406,7 @@ class WorldBuilder {
 
   /** The digest a reference resolves to in the scenario's registries now, if any. */
   private resolveNow(reference: string): string | undefined {
-    const split = splitReference(reference);
-    if (split.digest) return split.digest;
-    const tag = split.tag ?? 'latest';
-    const host = canonicalHost(split.host ?? 'docker.io');
-    const ecr = parseEcrHost(host);
-    if (ecr) {
-      return this.world.ecr
-        .get(regionKey(ecr.account, ecr.region))
-        ?.get(split.repository)
-        ?.content.resolve(tag)?.digest;
-    }
-    const repository =
-      host === 'docker.io'
-        ? dockerHubRepository(split.repository)
-        : split.repository;
-    return this.world.registries
-      .get(host)
-      ?.repositories.get(repository)
-      ?.content.resolve(tag)?.digest;
+    return resolveReferenceNow(this.world, reference);
   }
 
   /**
@@ -780,6 +762,7 @@ class WorldBuilder {
       },
       deployments: [],
       events: [],
+      lifecycleHooks: readLifecycleHooks(s.get('lifecycleHooks')),
     };
     if (onFargate) {
       service.networkConfiguration = {

@@ -20,7 +20,8 @@ import { RepositoryContent } from './repository';
 
 /*
  * The loaded scenario: everything the API handlers read. Built once at start-up by buildWorld;
- * the handlers never change it.
+ * the read handlers never change it. UpdateService and CreateService (server/deployments.ts)
+ * add deployments, revisions, service deployments, events and services.
  */
 
 /** @public */
@@ -139,6 +140,24 @@ export interface ServiceModel {
   /** Newest first. */
   events: Array<{ id: string; createdAt: Date; message: string }>;
   networkConfiguration?: Record<string, unknown>;
+  /** `deploymentConfiguration.lifecycleHooks`, as DescribeServices shows them; empty by default. */
+  lifecycleHooks: LifecycleHookModel[];
+}
+
+/**
+ * A deployment lifecycle hook of a service (the ECS API's `DeploymentLifecycleHook`).
+ *
+ * @public
+ */
+export interface LifecycleHookModel {
+  /** `AWS_LAMBDA` (default) or `PAUSE`. */
+  targetType?: 'AWS_LAMBDA' | 'PAUSE';
+  /** The Lambda function ARN: the name of the local handler the sandbox invokes. */
+  hookTargetArn?: string;
+  roleArn?: string;
+  lifecycleStages: string[];
+  hookDetails?: Record<string, unknown>;
+  timeoutConfiguration?: { timeoutInMinutes?: number; action?: string };
 }
 
 /** @public */

@@ -263,6 +263,19 @@ export interface ScenarioService {
   createdAt?: string;
   tags?: Record<string, string>;
   circuitBreaker?: { enable: boolean; rollback: boolean };
+  /**
+   * `deploymentConfiguration.lifecycleHooks` (DeploymentLifecycleHook): the sandbox invokes the
+   * local handler registered for a hook's `hookTargetArn` at `PRE_SCALE_UP` when UpdateService
+   * starts a deployment (see startSandbox's `lifecycleHookHandlers`).
+   */
+  lifecycleHooks?: Array<{
+    targetType?: 'AWS_LAMBDA' | 'PAUSE';
+    hookTargetArn?: string;
+    roleArn?: string;
+    lifecycleStages: string[];
+    hookDetails?: Record<string, unknown>;
+    timeoutConfiguration?: { timeoutInMinutes?: number; action?: string };
+  }>;
   deployments: ScenarioDeployment[];
   events?: Array<{ at: string; message: string; deployment?: number }>;
   stoppedTasks?: ScenarioStoppedTasks[];

@@ -34,6 +34,8 @@ import {
   CallContext,
   checkBatch,
 } from './awsJson';
+import { checkLifecycleHooks } from '../scenario/resolveNow';
+import { deploymentRunner } from './deployments';
 import { paginate } from './pagination';
 
 const EMPTY_REGION: EcsRegionModel = {
@@ -307,6 +309,9 @@ function serviceToApi(
       maximumPercent: 200,
       minimumHealthyPercent: 100,
       strategy: 'ROLLING',
+      ...(service.lifecycleHooks.length > 0
+        ? { lifecycleHooks: service.lifecycleHooks }
+        : {}),
     },
     deployments: current.map(d => deploymentToApi(d, service)),
     events: serviceEvents(ctx, service),
@@ -899,6 +904,125 @@ function describeContainerInstances(
   return { containerInstances, failures };
 }
 
+// ------------------------------------------------------------------ writes
+
+function lifecycleHooksInput(input: Record<string, any>) {
+  const value = input.deploymentConfiguration?.lifecycleHooks;
+  if (value === undefined) return undefined;
+  const checked = checkLifecycleHooks(value);
+  if (!checked.ok)
+    throw new AwsApiError('InvalidParameterException', checked.reason);
+  return checked.hooks;
+}
+
+function desiredCountInput(input: Record<string, any>): number | undefined {
+  const value = input.desiredCount;
+  if (value === undefined || value === null) return undefined;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new AwsApiError(
+      'InvalidParameterException',
+      'desiredCount must be a non-negative integer.',
+    );
+  }
+  return value;
+}
+
+function activeTaskDefinition(
+  ctx: CallContext,
+  identifier: unknown,
+): TaskDefinitionModel {
+  const td = findTaskDefinition(ctx, identifier);
+  if (td.status !== 'ACTIVE') {
+    throw new AwsApiError(
+      'ClientException',
+      `TaskDefinition is inactive: ${td.arn}`,
+    );
+  }
+  return td;
+}
+
+/**
+ * UpdateService: desired count, lifecycle hooks, and a new deployment when the task definition
+ * changes or `forceNewDeployment` is set. The deployment runs its PRE_SCALE_UP hooks after the
+ * call returns, as in ECS (server/deployments.ts).
+ */
+function updateService(input: Record<string, any>, ctx: CallContext) {
+  const service = serviceFromInput(input, ctx);
+  const desiredCount = desiredCountInput(input);
+  const hooks = lifecycleHooksInput(input);
+  const primary = service.deployments.find(d => d.status === 'PRIMARY')!;
+  const taskDefinition =
+    input.taskDefinition === undefined || input.taskDefinition === null
+      ? primary.taskDefinition
+      : activeTaskDefinition(ctx, input.taskDefinition);
+  if (desiredCount !== undefined) service.desiredCount = desiredCount;
+  if (hooks) service.lifecycleHooks = hooks;
+  if (
+    taskDefinition !== primary.taskDefinition ||
+    input.forceNewDeployment === true
+  ) {
+    deploymentRunner(ctx.world).start(service, taskDefinition);
+  }
+  return { service: serviceToApi(ctx, service, {}) };
+}
+
+/** CreateService: a service with its first deployment, which runs its PRE_SCALE_UP hooks. */
+function createService(input: Record<string, any>, ctx: CallContext) {
+  const name = str(input.serviceName, 'serviceName');
+  if (!name || !/^[a-zA-Z0-9_-]{1,255}$/.test(name)) {
+    throw new AwsApiError(
+      'InvalidParameterException',
+      'serviceName must be 1-255 letters, numbers, hyphens and underscores.',
+    );
+  }
+  const cluster = findCluster(ctx, input.cluster);
+  if (cluster.services.has(name)) {
+    throw new AwsApiError(
+      'InvalidParameterException',
+      'Creation of service was not idempotent.',
+    );
+  }
+  const taskDefinition = activeTaskDefinition(ctx, input.taskDefinition);
+  const hooks = lifecycleHooksInput(input) ?? [];
+  const launchType =
+    oneOf(input.launchType, 'launchType', LAUNCH_TYPES) ?? 'FARGATE';
+  if (launchType === 'MANAGED_INSTANCES') {
+    throw new AwsApiError(
+      'InvalidParameterException',
+      'The sandbox serves FARGATE, EC2 and EXTERNAL services.',
+    );
+  }
+  const breaker = input.deploymentConfiguration?.deploymentCircuitBreaker;
+  const service: ServiceModel = {
+    name,
+    arn: `arn:aws:ecs:${cluster.region}:${cluster.account}:service/${cluster.name}/${name}`,
+    cluster,
+    launchType,
+    ...(launchType === 'FARGATE' && { platformVersion: 'LATEST' }),
+    desiredCount: desiredCountInput(input) ?? 1,
+    createdAt: new Date(ctx.world.clock()),
+    tags: Array.isArray(input.tags)
+      ? input.tags.map((t: { key: string; value: string }) => ({
+          key: String(t.key),
+          value: String(t.value ?? ''),
+        }))
+      : [],
+    circuitBreaker: {
+      enable: breaker?.enable === true,
+      rollback: breaker?.rollback === true,
+    },
+    deployments: [],
+    events: [],
+    lifecycleHooks: hooks,
+    ...(input.networkConfiguration && {
+      networkConfiguration: input.networkConfiguration,
+    }),
+  };
+  cluster.services.set(name, service);
+  deploymentRunner(ctx.world).start(service, taskDefinition);
+  return { service: serviceToApi(ctx, service, {}) };
+}
+
 /** The Amazon ECS API (AWS JSON 1.1, `AmazonEC2ContainerServiceV20141113`). */
 export const ecsService: AwsJsonService = {
   targetPrefix: 'AmazonEC2ContainerServiceV20141113',
@@ -917,6 +1041,8 @@ export const ecsService: AwsJsonService = {
     DescribeServiceRevisions: describeServiceRevisions,
     ListContainerInstances: listContainerInstances,
     DescribeContainerInstances: describeContainerInstances,
+    UpdateService: updateService,
+    CreateService: createService,
   },
   resourceOf: (input, account, region) =>
     typeof input.cluster === 'string' && !input.cluster.startsWith('arn:')

@@ -23,6 +23,7 @@ import { AwsJsonEndpoint } from './awsJson';
 import { DistributionEndpoint } from './distribution';
 import { ecrService } from './ecr';
 import { ecsService } from './ecs';
+import { LifecycleHookOptions, setDeploymentRunner } from './deployments';
 import { Signer } from './signing';
 import { StsEndpoint } from './sts';
 import { taggingService } from './tagging';
@@ -56,6 +57,11 @@ export interface SandboxOptions {
    * sees later: stopped tasks expiring, failing deployments starting new tasks, throttling.
    */
   clock?: () => number;
+  /**
+   * Local stand-ins for the Lambda functions of services' lifecycle hooks: UpdateService and
+   * CreateService deployments invoke them at PRE_SCALE_UP and honour their answers.
+   */
+  lifecycleHooks?: LifecycleHookOptions;
 }
 
 /**
@@ -69,6 +75,8 @@ export interface Sandbox {
   port: number;
   /** The loaded scenario. */
   world: World;
+  /** Resolves once every deployment started through the API has run its lifecycle hooks. */
+  deploymentsSettled(): Promise<void>;
   /** Stops listening and closes open connections. */
   stop(): Promise<void>;
 }
@@ -127,6 +135,7 @@ function summary(world: World, baseUrl: string) {
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const world = loadWorld(options.scenario, options.now);
   if (options.clock) world.clock = options.clock;
+  const deployments = setDeploymentRunner(world, options.lifecycleHooks ?? {});
   const signer = new Signer();
   const throttle = options.throttle ?? world.settings.throttle;
   const aws = new AwsJsonEndpoint(
@@ -192,8 +201,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url: `http://${host}:${address.port}`,
     port: address.port,
     world,
+    deploymentsSettled: () => deployments.settled(),
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        deployments.stop();
         server.close(err => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
