@@ -959,6 +959,7 @@ export const spec = {
           'counts',
           'stale',
           'staleErrors',
+          'recentDeployments',
         ],
         properties: {
           serviceArn: {
@@ -1035,6 +1036,14 @@ export const spec = {
           },
           statusSince: {
             type: 'string',
+          },
+          recentDeployments: {
+            type: 'array',
+            description:
+              'Its service deployments of the last 30 days (ListServiceDeployments), newest first, at most 5; a rolled-back one carries the reason ECS gives.',
+            items: {
+              $ref: '#/components/schemas/ServiceDeploymentHistoryItem',
+            },
           },
         },
         additionalProperties: false,
@@ -1575,6 +1584,31 @@ export const spec = {
           },
           ambiguousMessage: {
             type: 'boolean',
+          },
+        },
+        additionalProperties: false,
+      },
+      ServiceDeploymentHistoryItem: {
+        type: 'object',
+        required: ['deploymentArn', 'status', 'createdAt'],
+        properties: {
+          deploymentArn: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+          },
+          statusReason: {
+            type: 'string',
+          },
+          taskDefinitionArn: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+          },
+          finishedAt: {
+            type: 'string',
           },
         },
         additionalProperties: false,

@@ -48,11 +48,14 @@ import type {
   PullErrorRecord,
   PullErrorSummary,
   ScorecardEntry,
+  ServiceDeploymentRecord,
   ServiceReport,
   StoredLink,
 } from '../store/ReadinessStore';
 
 const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+/** Service deployments shown per service. */
+const RECENT_DEPLOYMENTS = 5;
 
 function isCategory(value: string): value is PullErrorCategory {
   return (PULL_ERROR_CATEGORIES as readonly string[]).includes(value);
@@ -153,6 +156,7 @@ function serviceReadiness(
   report: ServiceReport | undefined,
   link: StoredLink | undefined,
   summaries: PullErrorSummary[],
+  history: ServiceDeploymentRecord[],
 ): ServiceReadiness {
   const details = (report?.details ?? {}) as JsonObject;
   const findings = (report?.findings ?? [])
@@ -208,6 +212,16 @@ function serviceReadiness(
     desiredCount: num(details.desiredCount),
     runningCount: num(details.runningCount),
     deployments,
+    recentDeployments: history.slice(0, RECENT_DEPLOYMENTS).map(d =>
+      compact({
+        deploymentArn: d.deploymentArn,
+        status: d.status,
+        statusReason: d.statusReason,
+        taskDefinitionArn: d.taskDefinitionArn,
+        createdAt: d.createdAt,
+        finishedAt: d.finishedAt,
+      }),
+    ),
     containers,
     findings,
     counts: countOf(findings),
@@ -227,6 +241,8 @@ export function entityReadiness(input: {
   links: StoredLink[];
   /** Pull errors of its services in the last 30 days. */
   summaries: PullErrorSummary[];
+  /** Service deployments of its services, newest first. */
+  deployments?: ServiceDeploymentRecord[];
   lastAudited?: string;
 }): EntityReadiness {
   const { report } = input;
@@ -241,6 +257,7 @@ export function entityReadiness(input: {
       reports.get(arn),
       links.get(arn),
       input.summaries.filter(s => s.serviceArn === arn),
+      (input.deployments ?? []).filter(d => d.serviceArn === arn),
     ),
   );
   const findings = report.findings

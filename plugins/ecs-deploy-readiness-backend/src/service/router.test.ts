@@ -275,6 +275,22 @@ async function seed(knex: Knex) {
     cacheMisses: 0,
     errorsByAccount: {},
   });
+  // ECS's history of web: the newest deployment was rolled back by a failing lifecycle hook.
+  await store.upsertServiceDeployments([
+    {
+      deploymentArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service-deployment/prod/web/new`,
+      serviceArn: arn('web'),
+      accountId: ACCOUNT,
+      region: REGION,
+      status: 'ROLLBACK_SUCCESSFUL',
+      statusReason:
+        'Service deployment rolled back because lifecycle hook ecs-deploy-gate at PRE_SCALE_UP returned FAILED.',
+      taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/web:4`,
+      details: {},
+      createdAt: new Date(Date.now() - 3600_000),
+      finishedAt: new Date(Date.now() - 3000_000),
+    },
+  ]);
   const message = classifyPullError(PLATFORM_MESSAGE);
   // As the audit stores it: decided by the service's platform-missing finding.
   const classified = {
@@ -399,6 +415,13 @@ describe.each(databases.eachSupportedId())('the HTTP API (%s)', databaseId => {
       categories: ['platform-mismatch'],
     });
     expect(risk.confirmedBy).toBeUndefined();
+    // ECS's own history of the service's deployments, with the reason of a rollback.
+    expect(service.recentDeployments).toEqual([
+      expect.objectContaining({
+        status: 'ROLLBACK_SUCCESSFUL',
+        statusReason: expect.stringContaining('ecs-deploy-gate'),
+      }),
+    ]);
   });
 
   it('answers 401 without credentials on every route but /health', async () => {

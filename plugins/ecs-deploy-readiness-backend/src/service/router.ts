@@ -176,16 +176,22 @@ export async function createRouter(
     const serviceArns = [
       ...new Set([...report.serviceArns, ...links.map(l => l.serviceArn)]),
     ];
-    const [services, summaries, shardAuditTimes] = await Promise.all([
-      store.getServiceReports(serviceArns),
-      serviceArns.length
-        ? store.summarizePullErrors({
-            serviceArns,
-            since: new Date(clock().getTime() - SUMMARY_DAYS * DAY_MS),
-          })
-        : Promise.resolve([]),
-      cachedShardAudits(),
-    ]);
+    const since = new Date(clock().getTime() - SUMMARY_DAYS * DAY_MS);
+    const [services, summaries, deployments, shardAuditTimes] =
+      await Promise.all([
+        store.getServiceReports(serviceArns),
+        serviceArns.length
+          ? store.summarizePullErrors({ serviceArns, since })
+          : Promise.resolve([]),
+        serviceArns.length
+          ? store.listServiceDeployments({
+              serviceArns,
+              since,
+              limit: 5 * serviceArns.length,
+            })
+          : Promise.resolve([]),
+        cachedShardAudits(),
+      ]);
     res.json(
       entityReadiness({
         entityRef,
@@ -194,6 +200,7 @@ export async function createRouter(
         services,
         links,
         summaries,
+        deployments,
         lastAudited: report.stale
           ? undefined
           : await lastAudited(store, entityRef, services, shardAuditTimes),

@@ -168,6 +168,26 @@ export interface DeploymentReadiness {
 }
 
 /**
+ * One service deployment, as ECS keeps them for 90 days.
+ *
+ * @public
+ */
+export interface ServiceDeploymentHistoryItem {
+  /** The service deployment ARN. */
+  deploymentArn: string;
+  /** `PENDING`, `IN_PROGRESS`, `SUCCESSFUL`, `STOPPED`, `ROLLBACK_SUCCESSFUL`, … */
+  status: string;
+  /** Why it is in that status, as ECS says it. */
+  statusReason?: string;
+  /** The task definition it deployed. */
+  taskDefinitionArn?: string;
+  /** When it was created (ISO 8601). */
+  createdAt: string;
+  /** When it ended (ISO 8601). */
+  finishedAt?: string;
+}
+
+/**
  * One ECS service behind an entity.
  *
  * @public
@@ -201,6 +221,12 @@ export interface ServiceReadiness {
   runningCount?: number;
   /** Its ECS deployments, as the last audit saw them. */
   deployments: DeploymentReadiness[];
+  /**
+   * Its service deployments of the last 30 days as ECS records them (ListServiceDeployments),
+   * newest first, at most 5: a rolled-back or stopped one carries ECS's reason (a failing
+   * lifecycle hook such as the deployment gate, the circuit breaker, an alarm).
+   */
+  recentDeployments: ServiceDeploymentHistoryItem[];
   /** The containers of its task definition. */
   containers: ContainerReadiness[];
   /** Worst first. */

@@ -128,6 +128,7 @@ export function service(
     platform: 'linux/amd64',
     platformSource: 'default',
     launchType: 'FARGATE',
+    recentDeployments: [],
     taskDefinitionArn:
       'arn:aws:ecs:eu-west-1:111111111111:task-definition/storefront-web:12',
     desiredCount: 2,

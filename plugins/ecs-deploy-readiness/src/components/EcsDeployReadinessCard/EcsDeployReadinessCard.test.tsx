@@ -188,6 +188,46 @@ describe('EcsDeployReadinessCard', () => {
     );
   });
 
+  it('shows a deployment that was rolled back, with the reason ECS gives (the deployment gate)', async () => {
+    const rolledBack = service({
+      recentDeployments: [
+        {
+          deploymentArn:
+            'arn:aws:ecs:eu-west-1:111111111111:service-deployment/shop-prod/storefront-web/abc',
+          status: 'ROLLBACK_SUCCESSFUL',
+          statusReason:
+            'Service deployment rolled back because lifecycle hook ecs-deploy-gate at PRE_SCALE_UP returned FAILED: No linux/amd64 image in the index (it has linux/arm64).',
+          taskDefinitionArn:
+            'arn:aws:ecs:eu-west-1:111111111111:task-definition/storefront-web:9',
+          createdAt: new Date(Date.now() - 2 * 60_000).toISOString(),
+          finishedAt: new Date(Date.now() - 60_000).toISOString(),
+        },
+        {
+          deploymentArn:
+            'arn:aws:ecs:eu-west-1:111111111111:service-deployment/shop-prod/storefront-web/def',
+          status: 'SUCCESSFUL',
+          createdAt: new Date(Date.now() - 3 * DAY).toISOString(),
+        },
+      ],
+    });
+    await renderCard(
+      mockApi({
+        getEntityReadiness: jest
+          .fn()
+          .mockResolvedValue(readiness({ services: [rolledBack] })),
+      }),
+    );
+
+    const shown = await screen.findAllByTestId('rolled-back-deployment');
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toHaveTextContent(
+      /Deployment of storefront-web:9 rollback successful/,
+    );
+    expect(shown[0]).toHaveTextContent(
+      'lifecycle hook ecs-deploy-gate at PRE_SCALE_UP returned FAILED: No linux/amd64 image in the index',
+    );
+  });
+
   it('says "no findings" for a ready service, which is not the same as not audited', async () => {
     await renderCard(
       mockApi({

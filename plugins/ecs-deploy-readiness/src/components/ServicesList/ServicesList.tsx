@@ -21,7 +21,7 @@ import type {
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { Alert, Flex, Text } from '@backstage/ui';
 import { makeStyles } from '@material-ui/core/styles';
-import { arnResource, shortDigest } from '../../lib/text';
+import { arnResource, humanizeId, shortDigest } from '../../lib/text';
 import { relativeTime } from '../../lib/time';
 import { ReadinessStatusLabel } from '../ReadinessStatus';
 
@@ -233,6 +233,46 @@ function Rollout(props: { service: ServiceReadiness }) {
   );
 }
 
+// Service deployments that ECS ended without reaching their revision.
+const ENDED_BADLY = /^(ROLLBACK_|STOPPED|STOP_REQUESTED)/;
+
+/**
+ * The service's recent deployments that were rolled back or stopped, with ECS's reason (for a
+ * deployment gate's FAILED answer, the gate's cause): what the current rollout alone no longer
+ * shows once the previous revision is primary again.
+ */
+function RolledBack(props: { service: ServiceReadiness }) {
+  const classes = useStyles();
+  const ended = (props.service.recentDeployments ?? []).filter(d =>
+    ENDED_BADLY.test(d.status),
+  );
+  if (ended.length === 0) return null;
+  return (
+    <div className={classes.rollout}>
+      {ended.map(d => {
+        const revision = d.taskDefinitionArn
+          ? arnResource(d.taskDefinitionArn)
+          : undefined;
+        const when = relativeTime(d.finishedAt ?? d.createdAt);
+        return (
+          <div key={d.deploymentArn} data-testid="rolled-back-deployment">
+            <Text as="p" variant="body-small" color="danger" weight="bold">
+              {`Deployment${revision ? ` of ${revision}` : ''} ${humanizeId(
+                d.status.toLocaleLowerCase('en-US'),
+              ).toLocaleLowerCase('en-US')}${when ? ` ${when}` : ''}`}
+            </Text>
+            {d.statusReason && (
+              <Text as="p" variant="body-small" color="danger">
+                {d.statusReason}
+              </Text>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
 /** Per service: where it runs, the current deployment's rollout, and per container what ECS runs. */
 export function ServicesList(props: { services: ServiceReadiness[] }) {
   const classes = useStyles();
@@ -269,6 +309,7 @@ export function ServicesList(props: { services: ServiceReadiness[] }) {
               <Alert status="warning" title={service.missingReason} />
             )}
             <Rollout service={service} />
+            <RolledBack service={service} />
             {service.containers.map(container => (
               <ContainerFacts
                 key={container.name}
