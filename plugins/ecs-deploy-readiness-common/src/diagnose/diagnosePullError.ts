@@ -150,6 +150,12 @@ export function diagnosePullError(
   };
 }
 
+const SEVERITY_RANK: Record<Severity, number> = {
+  blocking: 0,
+  risk: 1,
+  info: 2,
+};
+
 function severityRank(severity: Severity): number {
-  return severity === 'blocking' ? 0 : severity === 'risk' ? 1 : 2;
+  return SEVERITY_RANK[severity] ?? 3;
 }
