@@ -401,7 +401,10 @@ export class DeploymentRunner {
     }
     const sd = deployment.serviceDeployment;
     sd.status = previous ? 'ROLLBACK_SUCCESSFUL' : 'ROLLBACK_FAILED';
-    sd.statusReason = `Service deployment rolled back because ${reason}.`;
+    sd.statusReason = `Service deployment rolled back because ${reason.replace(
+      /\.+$/,
+      '',
+    )}.`;
     sd.finishedAt = now;
     this.event(
       service,
