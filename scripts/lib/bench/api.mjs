@@ -29,10 +29,9 @@
 //      user's token; then one request per route with its SQL recorded, EXPLAINed.
 
 import { fork } from 'node:child_process';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import {
   closeSync,
-  mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
@@ -44,6 +43,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { bundleEntries } from './bundle.mjs';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BENCH_DIR = join(REPO_ROOT, 'scripts/lib/bench');
@@ -137,46 +137,18 @@ const EXPLAINED_TABLES =
 // packages they import, with every other package left to Node.
 
 async function build() {
-  const esbuild = requireFromRoot('esbuild');
-  const external = {
-    name: 'node-modules-external',
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, async args => {
-        if (args.pluginData?.resolving) return undefined;
-        if (/^@ecs-readiness\//.test(args.path)) return undefined;
-        const name = args.path.replace(/^node:/, '').split('/')[0];
-        if (args.path.startsWith('node:') || builtinModules.includes(name))
-          return { external: true };
-        const r = await b.resolve(args.path, {
-          kind: 'require-call',
-          resolveDir: args.resolveDir,
-          pluginData: { resolving: true },
-        });
-        if (r.errors.length) return { errors: r.errors };
-        return { path: r.path, external: true };
-      });
-    },
-  };
-  mkdirSync(OUT_DIR, { recursive: true });
-  await esbuild.build({
+  const out = await bundleEntries({
+    repoRoot: REPO_ROOT,
+    outDir: OUT_DIR,
     entryPoints: {
       'api-backend': join(BENCH_DIR, 'api-backend.ts'),
       'api-seed': join(BENCH_DIR, 'api-seed.ts'),
     },
-    absWorkingDir: REPO_ROOT,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    outdir: OUT_DIR,
-    outExtension: { '.js': '.cjs' },
-    keepNames: true,
-    logLevel: 'silent',
-    plugins: [external],
+    bundled: /^@ecs-readiness\//,
   });
   return {
-    backend: join(OUT_DIR, 'api-backend.cjs'),
-    seed: join(OUT_DIR, 'api-seed.cjs'),
+    backend: out['api-backend'],
+    seed: out['api-seed'],
   };
 }
 

@@ -22,12 +22,13 @@
 // measured from inside), one audit process per database, so each one's peak RSS is its own.
 
 import { fork } from 'node:child_process';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { bundleEntries } from './bundle.mjs';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BENCH_DIR = join(REPO_ROOT, 'scripts/lib/bench');
@@ -130,48 +131,18 @@ class BenchError extends Error {}
 // with every other package left to Node (native addons, knex's dialects, the AWS SDK).
 
 async function build() {
-  const esbuild = requireFromRoot('esbuild');
-  const external = {
-    name: 'node-modules-external',
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, async args => {
-        if (args.pluginData?.resolving) return undefined;
-        if (/^(@ecs-readiness\/|ecs-sandbox(\/|$))/.test(args.path))
-          return undefined;
-        const name = args.path.replace(/^node:/, '').split('/')[0];
-        if (args.path.startsWith('node:') || builtinModules.includes(name))
-          return { external: true };
-        // Resolved as require() would (the bundle is CommonJS), kept as an absolute path.
-        const r = await b.resolve(args.path, {
-          kind: 'require-call',
-          resolveDir: args.resolveDir,
-          pluginData: { resolving: true },
-        });
-        if (r.errors.length) return { errors: r.errors };
-        return { path: r.path, external: true };
-      });
-    },
-  };
-  mkdirSync(OUT_DIR, { recursive: true });
-  await esbuild.build({
+  const out = await bundleEntries({
+    repoRoot: REPO_ROOT,
+    outDir: OUT_DIR,
     entryPoints: {
       'audit-entry': join(BENCH_DIR, 'audit-entry.ts'),
       'audit-sandbox': join(BENCH_DIR, 'audit-sandbox.ts'),
     },
-    absWorkingDir: REPO_ROOT,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    outdir: OUT_DIR,
-    outExtension: { '.js': '.cjs' },
-    keepNames: true,
-    logLevel: 'silent',
-    plugins: [external],
+    bundled: /^(@ecs-readiness\/|ecs-sandbox(\/|$))/,
   });
   return {
-    entry: join(OUT_DIR, 'audit-entry.cjs'),
-    sandbox: join(OUT_DIR, 'audit-sandbox.cjs'),
+    entry: out['audit-entry'],
+    sandbox: out['audit-sandbox'],
   };
 }
 
