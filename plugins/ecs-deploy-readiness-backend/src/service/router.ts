@@ -29,6 +29,7 @@ import {
   type EntityReadinessStatus,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import type express from 'express';
+import { memoizeFor } from '../lib/memoizeFor';
 import { spec } from '../schema/openapi.generated';
 import type { ReadinessStore, ScorecardQuery } from '../store/ReadinessStore';
 import { scorecardCsvLines } from './csv';
@@ -93,20 +94,10 @@ export async function createRouter(
     },
   });
 
-  let kinds: { at: number; set: Promise<Set<string>> } | undefined;
-  const knownKinds = () => {
-    const now = Date.now();
-    if (!kinds || now - kinds.at > KINDS_CACHE_MS) {
-      const set = store
-        .listEntityKinds()
-        .then(linked => new Set([...BUILT_IN_KINDS, ...linked]));
-      set.catch(() => {
-        kinds = undefined;
-      });
-      kinds = { at: now, set };
-    }
-    return kinds.set;
-  };
+  const knownKinds = memoizeFor(KINDS_CACHE_MS, async () => {
+    const linked = await store.listEntityKinds();
+    return new Set([...BUILT_IN_KINDS, ...linked]);
+  });
 
   // Any request of the typed router: its params and query are typed from the document.
   const credentialsOf = (req: express.Request<any, any, any, any>) =>
@@ -143,20 +134,9 @@ export async function createRouter(
   };
 
   // Shards are audited every 30 minutes: their last audits are read at most every few seconds.
-  let shardAudits:
-    | { at: number; map: Promise<Map<string, string>> }
-    | undefined;
-  const cachedShardAudits = () => {
-    const now = Date.now();
-    if (!shardAudits || now - shardAudits.at > SHARD_AUDITS_CACHE_MS) {
-      const map = store.lastShardAudits();
-      map.catch(() => {
-        shardAudits = undefined;
-      });
-      shardAudits = { at: now, map };
-    }
-    return shardAudits.map;
-  };
+  const cachedShardAudits = memoizeFor(SHARD_AUDITS_CACHE_MS, () =>
+    store.lastShardAudits(),
+  );
 
   const notAudited = (entityRef: string) =>
     new NotFoundError(
