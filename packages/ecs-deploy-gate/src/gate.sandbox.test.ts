@@ -14,6 +14,10 @@
  * limitations under the License.
  */
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parse as parseYaml } from 'yaml';
 import {
   DescribeServicesCommand,
   ECSClient,
@@ -25,6 +29,32 @@ import { resolve } from 'path';
 import { GateConfig } from './config';
 import { createGateHandler, GateOptions } from './gate';
 import { GateLogger, logLine } from './log';
+
+/**
+ * The errors of validating a report against the GateDecisionReport schema of the backend's
+ * OpenAPI document (plugins/ecs-deploy-readiness-backend/src/schema/openapi.yaml), the
+ * contract of POST /gate-decisions.
+ */
+function backendAccepts(report: unknown): string[] {
+  const document = parseYaml(
+    readFileSync(
+      join(
+        __dirname,
+        '../../../plugins/ecs-deploy-readiness-backend/src/schema/openapi.yaml',
+      ),
+      'utf8',
+    ),
+  );
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  ajv.addFormat('date-time', value => !Number.isNaN(Date.parse(value)));
+  ajv.addSchema(document, 'openapi');
+  const validate = ajv.getSchema(
+    'openapi#/components/schemas/GateDecisionReport',
+  )!;
+  return validate(report)
+    ? []
+    : (validate.errors ?? []).map(e => `${e.instancePath} ${e.message}`);
+}
 
 const DEMO = resolve(__dirname, '../../../examples/demo-scenario.yaml');
 jest.setTimeout(60_000);
@@ -236,6 +266,8 @@ describe('the gate against the sandbox (demo scenario)', () => {
       readiness: 'blocked',
       cause: expect.stringContaining('linux/amd64'),
     });
+    // What the backend's route accepts (its OpenAPI document): the gate's report as it is sent.
+    expect(backendAccepts(body)).toEqual([]);
     const everything = [JSON.stringify(response), ...lines].join('\n');
     expect(everything).not.toContain(token);
     expect(everything).not.toContain('sandbox-secret-key');

@@ -32,6 +32,7 @@ const USAGE = `Usage:
                     [--app-config <file>]
                     [--lifecycle-hook <lambda-arn>=<module>[#export]]...
                     [--replay-deployment <cluster>/<service>=<family:revision>]...
+                    [--replay-after <url>]
   ecs-sandbox app-config --scenario <file> [--url http://127.0.0.1:4566] [--out <file>]
   ecs-sandbox generate --services <n> --accounts <n> --regions <n> --images <n>
                        [--seed <seed>] [--out <file>]
@@ -41,7 +42,9 @@ serve       Serves the ECS, ECR and resource tagging APIs and the scenario's reg
             --lifecycle-hook loads a local handler (export \`handler\` by default) for a Lambda
             lifecycle hook; --replay-deployment then starts a deployment of that task definition
             on the service once listening (as UpdateService does; the service gets the loaded
-            hooks at PRE_SCALE_UP if it has none) and prints how it ended.
+            hooks at PRE_SCALE_UP if it has none) and prints how it ended. With
+            --replay-after, the replays wait until that URL answers 2xx (checked every 2 s, for
+            at most 15 minutes): e.g. the Backstage backend the hook reports its decision to.
 app-config  Writes the Backstage configuration (aws.accounts, ecsDeployReadiness endpoints and
             registry credentials) for a sandbox serving the scenario at --url: YAML to stdout,
             or to --out. Load it after app-config.yaml: --config app-config.yaml --config <it>.
@@ -91,6 +94,7 @@ async function serve(args: string[]) {
       'app-config': { type: 'string' },
       'lifecycle-hook': { type: 'string', multiple: true },
       'replay-deployment': { type: 'string', multiple: true },
+      'replay-after': { type: 'string' },
     },
   });
   if (!values.scenario) throw new UsageError('--scenario is required');
@@ -153,13 +157,48 @@ async function serve(args: string[]) {
     }
     lines.push(`  Backstage app-config: ${values['app-config']}`);
   }
-  for (const replay of values['replay-deployment'] ?? []) {
-    lines.push(await replayDeployment(sandbox, replay, Object.keys(hooks)));
+  const replays = values['replay-deployment'] ?? [];
+  const replayAfter = values['replay-after'];
+  if (replayAfter !== undefined && !/^https?:\/\//.test(replayAfter)) {
+    await sandbox.stop();
+    throw new UsageError(
+      `--replay-after: expected an http(s) URL, got '${replayAfter}'`,
+    );
+  }
+  if (!replayAfter) {
+    for (const replay of replays) {
+      lines.push(await replayDeployment(sandbox, replay, Object.keys(hooks)));
+    }
+  } else if (replays.length > 0) {
+    lines.push(`  replays wait for ${replayAfter} to answer`);
   }
   lines.push('Press Ctrl+C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);
+  const stopped = new AbortController();
+  if (replayAfter && replays.length > 0) {
+    void (async () => {
+      if (!(await answers(replayAfter, stopped.signal))) {
+        if (!stopped.signal.aborted) {
+          process.stdout.write(
+            `  no replay: ${replayAfter} did not answer within 15 minutes\n`,
+          );
+        }
+        return;
+      }
+      for (const replay of replays) {
+        try {
+          process.stdout.write(
+            `${await replayDeployment(sandbox, replay, Object.keys(hooks))}\n`,
+          );
+        } catch (e) {
+          process.stdout.write(`  replay failed: ${(e as Error).message}\n`);
+        }
+      }
+    })();
+  }
   await new Promise<void>(resolve => {
     const stop = () => {
+      stopped.abort();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       sandbox.stop().finally(resolve);
@@ -247,6 +286,24 @@ async function replayDeployment(
   throw new CommandError(
     `--replay-deployment: no service ${clusterName}/${serviceName} in the scenario`,
   );
+}
+
+/** Whether the URL answers 2xx within 15 minutes (asked every 2 seconds). */
+async function answers(url: string, signal: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + 15 * 60_000;
+  while (!signal.aborted && Date.now() < deadline) {
+    try {
+      const response = await fetch(url, {
+        signal: AbortSignal.any([signal, AbortSignal.timeout(5_000)]),
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) return true;
+    } catch {
+      // Not up yet.
+    }
+    await new Promise(resolve => setTimeout(resolve, 2_000).unref());
+  }
+  return false;
 }
 
 /**

@@ -101,6 +101,7 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
               appBaseUrl: config.getOptionalString('app.baseUrl') ?? '',
             })
           : undefined;
+        const readinessMetrics = ReadinessMetrics.create({ metrics, store });
         const runner = AuditRunner.create({
           ...deps,
           ...(notifier && {
@@ -108,19 +109,24 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
               notifier.entityStatusChanged(change),
           }),
         });
-        const readinessMetrics = ReadinessMetrics.create({ metrics, store });
-        const history = HistoryIngester.create({ ...deps, auditor: runner });
+        // The audits of redeployed services that the history run starts, measured too.
+        const history = HistoryIngester.create({
+          ...deps,
+          auditor: {
+            auditCollected: (results, options) =>
+              readinessMetrics.timed('deployment', () =>
+                runner.auditCollected(results, options),
+              ),
+          },
+        });
         const shardTasks = ShardTasks.create({
           scheduler,
           logger,
           schedules: readinessConfig.schedules,
           audit: async (shard, signal) => {
-            const started = Date.now();
-            const summary = await runner.auditShard(shard, { signal });
-            readinessMetrics.auditFinished(summary, {
-              trigger: 'schedule',
-              durationMs: Date.now() - started,
-            });
+            await readinessMetrics.timed('schedule', () =>
+              runner.auditShard(shard, { signal }),
+            );
           },
           history: async (shard, signal) => {
             await history.runShard(shard, { signal });
@@ -164,7 +170,13 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
         permissionsRegistry.addPermissions(ecsDeployReadinessPermissions);
         const manualAudits = ManualAudits.create({
           store,
-          auditor: runner,
+          auditor: {
+            startEntityAudit: async (entityRef, options) => {
+              const started = await runner.startEntityAudit(entityRef, options);
+              const done = readinessMetrics.timed('manual', () => started.done);
+              return { ...started, done };
+            },
+          },
           logger,
           intervalMs: readinessConfig.api.manualAuditIntervalMs,
           timeoutMs: durationToMilliseconds(
@@ -179,6 +191,7 @@ export const ecsDeployReadinessPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             manualAudits,
+            onGateDecision: decision => readinessMetrics.gateDecision(decision),
             visibility: EntityVisibility.create({
               catalog,
               permissions,

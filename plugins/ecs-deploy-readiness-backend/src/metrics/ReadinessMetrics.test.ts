@@ -182,4 +182,63 @@ describe('ReadinessMetrics', () => {
       },
     ]);
   });
+
+  it('times manual and deployment audits as well, a failing one as failed, and counts gate decisions', async () => {
+    const metrics = fakeMetrics();
+    let now = 1_000;
+    const readiness = ReadinessMetrics.create({
+      metrics: metrics.service,
+      store: fakeStore() as unknown as ReadinessStore,
+      clock: () => now,
+    });
+
+    const summary = await readiness.timed('manual', async () => {
+      now += 2_000;
+      return {
+        status: 'succeeded' as const,
+        callsByApi: { 'ecs:DescribeServices': 1 },
+      };
+    });
+    expect(summary.status).toBe('succeeded');
+    await expect(
+      readiness.timed('deployment', async () => {
+        now += 500;
+        throw new Error('ECS throttled');
+      }),
+    ).rejects.toThrow('ECS throttled');
+    readiness.gateDecision({ decision: 'blocked', hookStatus: 'FAILED' });
+
+    expect(metrics.recorded).toEqual([
+      {
+        name: 'ecs_deploy_readiness.audit.duration',
+        value: 2,
+        attributes: { trigger: 'manual', status: 'succeeded' },
+      },
+      {
+        name: 'ecs_deploy_readiness.audit.runs',
+        value: 1,
+        attributes: { trigger: 'manual', status: 'succeeded' },
+      },
+      {
+        name: 'ecs_deploy_readiness.aws.calls',
+        value: 1,
+        attributes: { api: 'ecs:DescribeServices' },
+      },
+      {
+        name: 'ecs_deploy_readiness.audit.duration',
+        value: 0.5,
+        attributes: { trigger: 'deployment', status: 'failed' },
+      },
+      {
+        name: 'ecs_deploy_readiness.audit.runs',
+        value: 1,
+        attributes: { trigger: 'deployment', status: 'failed' },
+      },
+      {
+        name: 'ecs_deploy_readiness.gate.decisions',
+        value: 1,
+        attributes: { decision: 'blocked', hook_status: 'FAILED' },
+      },
+    ]);
+  });
 });

@@ -50,6 +50,7 @@ export class ReadinessMetrics {
   private readonly auditDuration;
   private readonly awsCalls;
   private readonly auditRuns;
+  private readonly gateDecisions;
   private snapshot?: { at: number; value: Promise<Snapshot> };
 
   private constructor(private readonly options: ReadinessMetricsOptions) {
@@ -70,6 +71,15 @@ export class ReadinessMetrics {
       description: 'Audit runs, by trigger and outcome',
       unit: '{run}',
     });
+
+    this.gateDecisions = metrics.createCounter(
+      'ecs_deploy_readiness.gate.decisions',
+      {
+        description:
+          'Decisions the deployment gate reported, by decision and by what it answered ECS',
+        unit: '{decision}',
+      },
+    );
 
     metrics
       .createObservableGauge('ecs_deploy_readiness.entities', {
@@ -147,6 +157,40 @@ export class ReadinessMetrics {
     for (const [api, calls] of Object.entries(summary.callsByApi)) {
       if (calls > 0) this.awsCalls.add(calls, { api });
     }
+  }
+
+  /**
+   * Runs one audit and records it as {@link ReadinessMetrics.auditFinished} does, also when it
+   * throws (as a `failed` run without AWS calls); the audit's result or error is passed on.
+   */
+  async timed<T extends Pick<AuditRunSummary, 'status' | 'callsByApi'>>(
+    trigger: string,
+    audit: () => Promise<T>,
+  ): Promise<T> {
+    const clock = this.options.clock ?? Date.now;
+    const started = clock();
+    try {
+      const summary = await audit();
+      this.auditFinished(summary, {
+        trigger,
+        durationMs: clock() - started,
+      });
+      return summary;
+    } catch (error) {
+      this.auditFinished(
+        { status: 'failed', callsByApi: {} },
+        { trigger, durationMs: clock() - started },
+      );
+      throw error;
+    }
+  }
+
+  /** Counts one gate decision stored. */
+  gateDecision(decision: { decision: string; hookStatus: string }): void {
+    this.gateDecisions.add(1, {
+      decision: decision.decision,
+      hook_status: decision.hookStatus,
+    });
   }
 
   private read(): Promise<Snapshot> {

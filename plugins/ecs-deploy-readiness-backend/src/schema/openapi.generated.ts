@@ -55,6 +55,9 @@ export const spec = {
     {
       name: 'Catalogue',
     },
+    {
+      name: 'Gate',
+    },
   ],
   paths: {
     '/health': {
@@ -469,6 +472,55 @@ export const spec = {
           },
           '401': {
             $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+    },
+    '/gate-decisions': {
+      post: {
+        operationId: 'RecordGateDecision',
+        tags: ['Gate'],
+        description:
+          "Where the deployment gate (packages/ecs-deploy-gate, an ECS lifecycle hook) reports each\ndecision it makes, so the card can say which deployment it stopped and why before the\nnext audit reads the service deployment from ECS. Service credentials only (the gate\nsends a static token of `backend.auth.externalAccess`); a user token is refused with\n403. A report repeated (same service, revision, stage and execution id) is stored once\nand answers 200 with the stored decision; a new one answers 201. Unknown properties are\nignored, so that an older backend accepts a newer gate's report.\n",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/GateDecisionReport',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The same report was stored before.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/GateDecisionReceipt',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'Stored.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/GateDecisionReceipt',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
           },
         },
       },
@@ -960,6 +1012,7 @@ export const spec = {
           'stale',
           'staleErrors',
           'recentDeployments',
+          'gateDecisions',
         ],
         properties: {
           serviceArn: {
@@ -1040,9 +1093,17 @@ export const spec = {
           recentDeployments: {
             type: 'array',
             description:
-              'Its service deployments of the last 30 days (ListServiceDeployments), newest first, at most 5; a rolled-back one carries the reason ECS gives.',
+              "Its service deployments of the last 30 days (ListServiceDeployments), newest first, at most 5; a rolled-back one carries the reason ECS gives, and the deployment gate's decision when the gate reported one for it.",
             items: {
               $ref: '#/components/schemas/ServiceDeploymentHistoryItem',
+            },
+          },
+          gateDecisions: {
+            type: 'array',
+            description:
+              "The deployment gate's decisions of the last 30 days, newest first, at most 5 (including those for deployments that the audit has not read from ECS yet).",
+            items: {
+              $ref: '#/components/schemas/GateDecision',
             },
           },
         },
@@ -1608,6 +1669,223 @@ export const spec = {
             type: 'string',
           },
           finishedAt: {
+            type: 'string',
+          },
+          gateDecision: {
+            $ref: '#/components/schemas/GateDecision',
+          },
+        },
+        additionalProperties: false,
+      },
+      GateReportFinding: {
+        description:
+          'A finding as the gate names it; unknown properties are ignored.',
+        type: 'object',
+        required: ['check', 'severity', 'title', 'fix'],
+        properties: {
+          check: {
+            type: 'string',
+            maxLength: 128,
+          },
+          severity: {
+            type: 'string',
+            maxLength: 32,
+          },
+          container: {
+            type: 'string',
+            maxLength: 255,
+          },
+          image: {
+            type: 'string',
+            maxLength: 2048,
+          },
+          title: {
+            type: 'string',
+            maxLength: 4096,
+          },
+          fix: {
+            type: 'string',
+            maxLength: 4096,
+          },
+        },
+      },
+      GateFinding: {
+        type: 'object',
+        required: ['check', 'severity', 'title', 'fix'],
+        properties: {
+          check: {
+            type: 'string',
+          },
+          severity: {
+            type: 'string',
+          },
+          container: {
+            type: 'string',
+          },
+          image: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          fix: {
+            type: 'string',
+          },
+        },
+        additionalProperties: false,
+      },
+      GateDecisionReport: {
+        type: 'object',
+        description:
+          'What the gate sends (GateDecisionReport in packages/ecs-deploy-gate/src/report.ts).',
+        required: [
+          'schemaVersion',
+          'serviceArn',
+          'targetServiceRevisionArn',
+          'lifecycleStage',
+          'hookStatus',
+          'decision',
+          'findings',
+          'decidedAt',
+        ],
+        properties: {
+          schemaVersion: {
+            type: 'integer',
+            enum: [1],
+          },
+          serviceArn: {
+            type: 'string',
+            pattern:
+              '^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:service/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+$',
+            maxLength: 1024,
+          },
+          serviceDeploymentArn: {
+            type: 'string',
+            pattern: '^arn:aws[a-z-]*:ecs:',
+            maxLength: 1024,
+          },
+          targetServiceRevisionArn: {
+            type: 'string',
+            pattern: '^arn:aws[a-z-]*:ecs:',
+            maxLength: 1024,
+          },
+          taskDefinitionArn: {
+            type: 'string',
+            pattern:
+              '^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/',
+            maxLength: 1024,
+          },
+          lifecycleStage: {
+            type: 'string',
+            pattern: '^[A-Z_]{1,64}$',
+          },
+          executionId: {
+            type: 'string',
+            maxLength: 255,
+          },
+          hookStatus: {
+            type: 'string',
+            enum: ['SUCCEEDED', 'FAILED'],
+          },
+          decision: {
+            type: 'string',
+            pattern: '^[a-z-]{1,32}$',
+          },
+          readiness: {
+            type: 'string',
+            enum: ['ready', 'blocked', 'at-risk', 'unverifiable'],
+          },
+          cause: {
+            type: 'string',
+            maxLength: 4096,
+          },
+          fix: {
+            type: 'string',
+            maxLength: 4096,
+          },
+          findings: {
+            type: 'array',
+            maxItems: 20,
+            items: {
+              $ref: '#/components/schemas/GateReportFinding',
+            },
+          },
+          decidedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+      },
+      GateDecisionReceipt: {
+        type: 'object',
+        required: ['id', 'created', 'entityRefs'],
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          created: {
+            type: 'boolean',
+          },
+          entityRefs: {
+            type: 'array',
+            description:
+              'The entities linked to the service, whose cards show the decision (none when the service is not linked yet; the decision is kept and shows once it is).',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+        additionalProperties: false,
+      },
+      GateDecision: {
+        type: 'object',
+        required: [
+          'serviceArn',
+          'targetServiceRevisionArn',
+          'lifecycleStage',
+          'hookStatus',
+          'decision',
+          'findings',
+          'decidedAt',
+        ],
+        properties: {
+          serviceArn: {
+            type: 'string',
+          },
+          serviceDeploymentArn: {
+            type: 'string',
+          },
+          targetServiceRevisionArn: {
+            type: 'string',
+          },
+          taskDefinitionArn: {
+            type: 'string',
+          },
+          lifecycleStage: {
+            type: 'string',
+          },
+          hookStatus: {
+            type: 'string',
+          },
+          decision: {
+            type: 'string',
+          },
+          readiness: {
+            type: 'string',
+          },
+          cause: {
+            type: 'string',
+          },
+          fix: {
+            type: 'string',
+          },
+          findings: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GateFinding',
+            },
+          },
+          decidedAt: {
             type: 'string',
           },
         },

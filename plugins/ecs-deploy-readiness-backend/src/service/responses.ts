@@ -31,6 +31,8 @@ import {
   type FindingConfirmation,
   type FixKey,
   fixFor,
+  type GateDecision,
+  type GateFinding,
   PULL_ERROR_CATEGORIES,
   type PullErrorCategory,
   type PullErrorItem,
@@ -47,6 +49,7 @@ import type {
   EntityReport,
   PullErrorRecord,
   PullErrorSummary,
+  GateDecisionRecord,
   ScorecardEntry,
   ServiceDeploymentRecord,
   ServiceReport,
@@ -157,6 +160,7 @@ function serviceReadiness(
   link: StoredLink | undefined,
   summaries: PullErrorSummary[],
   history: ServiceDeploymentRecord[],
+  gateDecisions: GateDecisionRecord[],
 ): ServiceReadiness {
   const details = (report?.details ?? {}) as JsonObject;
   const findings = (report?.findings ?? [])
@@ -212,16 +216,22 @@ function serviceReadiness(
     desiredCount: num(details.desiredCount),
     runningCount: num(details.runningCount),
     deployments,
-    recentDeployments: history.slice(0, RECENT_DEPLOYMENTS).map(d =>
-      compact({
+    recentDeployments: history.slice(0, RECENT_DEPLOYMENTS).map(d => {
+      // The gate's final word on it: the newest decision it reported for the deployment.
+      const gate = gateDecisions.find(
+        g => g.serviceDeploymentArn === d.deploymentArn,
+      );
+      return compact({
         deploymentArn: d.deploymentArn,
         status: d.status,
         statusReason: d.statusReason,
-        taskDefinitionArn: d.taskDefinitionArn,
+        taskDefinitionArn: d.taskDefinitionArn ?? gate?.taskDefinitionArn,
         createdAt: d.createdAt,
         finishedAt: d.finishedAt,
-      }),
-    ),
+        gateDecision: gate && gateDecision(gate),
+      });
+    }),
+    gateDecisions: gateDecisions.slice(0, RECENT_DEPLOYMENTS).map(gateDecision),
     containers,
     findings,
     counts: countOf(findings),
@@ -230,6 +240,38 @@ function serviceReadiness(
     updatedAt: report?.updatedAt,
     statusSince: report?.statusSince,
   });
+}
+
+/** A stored gate decision as the API shows it (without who reported it, or when it arrived). */
+export function gateDecision(record: GateDecisionRecord): GateDecision {
+  return compact({
+    serviceArn: record.serviceArn,
+    serviceDeploymentArn: record.serviceDeploymentArn,
+    targetServiceRevisionArn: record.targetServiceRevisionArn,
+    taskDefinitionArn: record.taskDefinitionArn,
+    lifecycleStage: record.lifecycleStage,
+    hookStatus: record.hookStatus,
+    decision: record.decision,
+    readiness: record.readiness,
+    cause: record.cause,
+    fix: record.fix,
+    findings: gateFindings(record.findings),
+    decidedAt: record.decidedAt,
+  });
+}
+
+/** The named findings of a gate report, with only the properties the API documents. */
+export function gateFindings(findings: unknown[]): GateFinding[] {
+  return records(findings).map(f =>
+    compact({
+      check: str(f.check) ?? '',
+      severity: str(f.severity) ?? '',
+      container: str(f.container),
+      image: str(f.image),
+      title: str(f.title) ?? '',
+      fix: str(f.fix) ?? '',
+    }),
+  );
 }
 
 /** `GET /entities/{kind}/{namespace}/{name}/readiness`. */
@@ -243,6 +285,8 @@ export function entityReadiness(input: {
   summaries: PullErrorSummary[];
   /** Service deployments of its services, newest first. */
   deployments?: ServiceDeploymentRecord[];
+  /** The deployment gate's decisions for its services, newest first. */
+  gateDecisions?: GateDecisionRecord[];
   lastAudited?: string;
 }): EntityReadiness {
   const { report } = input;
@@ -258,6 +302,7 @@ export function entityReadiness(input: {
       links.get(arn),
       input.summaries.filter(s => s.serviceArn === arn),
       (input.deployments ?? []).filter(d => d.serviceArn === arn),
+      (input.gateDecisions ?? []).filter(d => d.serviceArn === arn),
     ),
   );
   const findings = report.findings

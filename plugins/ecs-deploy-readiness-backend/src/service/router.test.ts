@@ -690,6 +690,131 @@ describe.each(databases.eachSupportedId())('the HTTP API (%s)', databaseId => {
     expect((await get('/runs/999999')).status).toBe(404);
   });
 
+  describe("the deployment gate's decisions", () => {
+    const deploymentArn = `arn:aws:ecs:${REGION}:${ACCOUNT}:service-deployment/prod/web/new`;
+    /** A report as packages/ecs-deploy-gate sends it (docs/deployment-gate.md). */
+    const report = (overrides: Record<string, unknown> = {}) => ({
+      schemaVersion: 1,
+      serviceArn: arn('web'),
+      serviceDeploymentArn: deploymentArn,
+      targetServiceRevisionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service-revision/prod/web/4`,
+      taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/web:4`,
+      lifecycleStage: 'PRE_SCALE_UP',
+      executionId: 'e8d5a28f-0000-4000-8000-000000000001',
+      hookStatus: 'FAILED',
+      decision: 'blocked',
+      readiness: 'blocked',
+      cause:
+        'container app: No linux/amd64 image in the index (it has linux/arm64)',
+      fix: 'Rebuild for linux/amd64: docker buildx build --platform linux/amd64 --provenance=false --push',
+      findings: [
+        {
+          check: 'platform-missing',
+          severity: 'blocking',
+          container: 'app',
+          image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/web:1.1`,
+          title: 'No linux/amd64 image in the index (it has linux/arm64)',
+          fix: 'Rebuild for linux/amd64',
+          // A newer gate's property: ignored, not refused.
+          confidence: 'high',
+        },
+      ],
+      decidedAt: new Date(Date.now() - 3500_000).toISOString(),
+      ...overrides,
+    });
+    const post = async (body: unknown, header: string | null) => {
+      const req = request(server)
+        .post(`${BASE}/gate-decisions`)
+        .send(body as object);
+      if (header) req.set('authorization', header);
+      const response = await req;
+      expectMatchesSpec('POST', '/gate-decisions', response);
+      return response;
+    };
+
+    it("stores a report from a service once, and the card's readiness names the deployment it stopped", async () => {
+      const service = mockCredentials.service.header();
+      const first = await post(report(), service);
+      expect(first.status).toBe(201);
+      expect(first.body).toEqual({
+        id: expect.any(Number),
+        created: true,
+        entityRefs: ['component:default/web'],
+      });
+      // The gate retried (its answer to ECS timed out, say): the same decision, stored once.
+      const again = await post(report(), service);
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual({ ...first.body, created: false });
+
+      const readiness = await get('/entities/component/default/web/readiness');
+      const [web] = readiness.body.services;
+      const decision = {
+        serviceArn: arn('web'),
+        serviceDeploymentArn: deploymentArn,
+        taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/web:4`,
+        hookStatus: 'FAILED',
+        decision: 'blocked',
+        cause:
+          'container app: No linux/amd64 image in the index (it has linux/arm64)',
+        findings: [
+          expect.not.objectContaining({ confidence: expect.anything() }),
+        ],
+      };
+      expect(web.gateDecisions).toEqual([expect.objectContaining(decision)]);
+      // The rolled-back deployment of ECS's history carries the gate's decision.
+      expect(web.recentDeployments).toEqual([
+        expect.objectContaining({
+          deploymentArn,
+          status: 'ROLLBACK_SUCCESSFUL',
+          gateDecision: expect.objectContaining(decision),
+        }),
+      ]);
+      // Other entities' services are untouched.
+      const api = await get('/entities/component/default/api/readiness');
+      expect(api.body.services[0].gateDecisions).toEqual([]);
+    });
+
+    it('keeps a decision for a service not linked yet, with no entity to show it', async () => {
+      const response = await post(
+        report({
+          serviceArn: arn('not-linked'),
+          serviceDeploymentArn: undefined,
+          executionId: undefined,
+        }),
+        mockCredentials.service.header(),
+      );
+      expect(response.status).toBe(201);
+      expect(response.body.entityRefs).toEqual([]);
+    });
+
+    it('refuses users (403), anonymous callers (401) and malformed reports (400), storing nothing', async () => {
+      const before = await knex('gate_decisions').count({ n: '*' });
+      expect((await post(report(), null)).status).toBe(401);
+      expect(
+        (await post(report(), mockCredentials.user.header(ALICE))).status,
+      ).toBe(403);
+      for (const bad of [
+        {},
+        report({ schemaVersion: 2 }),
+        report({ serviceArn: 'web' }),
+        report({ hookStatus: 'IN_PROGRESS' }),
+        report({ decidedAt: 'yesterday' }),
+        report({ findings: 'none' }),
+        report({ cause: 'x'.repeat(5000) }),
+        report({
+          findings: Array.from({ length: 21 }, () => report().findings[0]),
+        }),
+      ]) {
+        const response = await post(bad, mockCredentials.service.header());
+        expect([JSON.stringify(bad).slice(0, 80), response.status]).toEqual([
+          JSON.stringify(bad).slice(0, 80),
+          400,
+        ]);
+      }
+      expect(await knex('gate_decisions').count({ n: '*' })).toEqual(before);
+    });
+  });
+
   it('answers service callers too', async () => {
     const response = await request(server)
       .get(`${BASE}/scorecard`)

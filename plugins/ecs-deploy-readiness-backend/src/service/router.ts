@@ -28,16 +28,22 @@ import {
   ecsDeployReadinessAuditRunPermission,
   type EntityReadinessStatus,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
+import type { JsonObject } from '@backstage/types';
 import type express from 'express';
 import { memoizeFor } from '../lib/memoizeFor';
 import { spec } from '../schema/openapi.generated';
-import type { ReadinessStore, ScorecardQuery } from '../store/ReadinessStore';
+import type {
+  GateDecisionRecord,
+  ReadinessStore,
+  ScorecardQuery,
+} from '../store/ReadinessStore';
 import { scorecardCsvLines } from './csv';
 import type { ManualAudits } from './ManualAudits';
 import {
   auditRunInfo,
   checkCatalogue,
   entityReadiness,
+  gateFindings,
   pullErrorItem,
   scorecardRow,
 } from './responses';
@@ -52,6 +58,8 @@ export interface RouterOptions {
   visibility: EntityVisibility;
   manualAudits: ManualAudits;
   clock?: () => Date;
+  /** Called once for each gate decision stored (metrics). */
+  onGateDecision?: (decision: GateDecisionRecord) => void;
   /** Validate every response against the OpenAPI document too (tests). */
   validateResponses?: boolean;
 }
@@ -157,7 +165,7 @@ export async function createRouter(
       ...new Set([...report.serviceArns, ...links.map(l => l.serviceArn)]),
     ];
     const since = new Date(clock().getTime() - SUMMARY_DAYS * DAY_MS);
-    const [services, summaries, deployments, shardAuditTimes] =
+    const [services, summaries, deployments, gateDecisions, shardAuditTimes] =
       await Promise.all([
         store.getServiceReports(serviceArns),
         serviceArns.length
@@ -168,6 +176,13 @@ export async function createRouter(
               serviceArns,
               since,
               limit: 5 * serviceArns.length,
+            })
+          : Promise.resolve([]),
+        serviceArns.length
+          ? store.listGateDecisions({
+              serviceArns,
+              since,
+              limit: 10 * serviceArns.length,
             })
           : Promise.resolve([]),
         cachedShardAudits(),
@@ -181,6 +196,7 @@ export async function createRouter(
         links,
         summaries,
         deployments,
+        gateDecisions,
         lastAudited: report.stale
           ? undefined
           : await lastAudited(store, entityRef, services, shardAuditTimes),
@@ -337,6 +353,53 @@ export async function createRouter(
       ...(query.visibleRefs && { visibleRefs: query.visibleRefs }),
     });
     res.json({ days });
+  });
+
+  router.post('/gate-decisions', async (req, res) => {
+    // The gate reports with a static external-access token: a service principal. A user could
+    // otherwise write what the card says about a deployment.
+    const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+    const report = req.body;
+    if (Number.isNaN(Date.parse(report.decidedAt))) {
+      throw new InputError(
+        `Invalid decidedAt '${report.decidedAt}': not an ISO 8601 time`,
+      );
+    }
+    const { record, created } = await store.recordGateDecision({
+      serviceArn: report.serviceArn,
+      ...(report.serviceDeploymentArn && {
+        serviceDeploymentArn: report.serviceDeploymentArn,
+      }),
+      targetServiceRevisionArn: report.targetServiceRevisionArn,
+      ...(report.taskDefinitionArn && {
+        taskDefinitionArn: report.taskDefinitionArn,
+      }),
+      lifecycleStage: report.lifecycleStage,
+      ...(report.executionId && { executionId: report.executionId }),
+      hookStatus: report.hookStatus,
+      decision: report.decision,
+      ...(report.readiness && { readiness: report.readiness }),
+      ...(report.cause && { cause: report.cause }),
+      ...(report.fix && { fix: report.fix }),
+      findings: gateFindings(report.findings) as unknown as JsonObject[],
+      decidedAt: report.decidedAt,
+      reportedBy: credentials.principal.subject,
+    });
+    const links = await store.listLinks({ serviceArns: [report.serviceArn] });
+    const entityRefs = [...new Set(links.map(l => l.entityRef))].sort();
+    if (created) {
+      options.logger.info(
+        `The deployment gate answered ${record.hookStatus} (${
+          record.decision
+        }) for ${
+          record.taskDefinitionArn ?? record.targetServiceRevisionArn
+        } of ${record.serviceArn}${record.cause ? `: ${record.cause}` : ''}`,
+      );
+      options.onGateDecision?.(record);
+    }
+    res
+      .status(created ? 201 : 200)
+      .json({ id: record.id, created, entityRefs });
   });
 
   router.get('/checks', async (req, res) => {

@@ -54,6 +54,7 @@ const TABLES = [
   'service_deployments',
   'service_events',
   'entities',
+  'gate_decisions',
 ];
 
 // Every case runs on SQLite and on PostgreSQL 15. PostgreSQL is the real server that
@@ -955,6 +956,82 @@ for (const databaseId of DATABASE_IDS) {
       ).toHaveLength(1);
     });
 
+    it('stores each gate decision once, lists them newest first per service, and prunes them with the history', async () => {
+      const { store } = await setUp();
+      const decision = (overrides: Record<string, unknown> = {}) => ({
+        serviceArn: SERVICE,
+        serviceDeploymentArn:
+          'arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/abc',
+        targetServiceRevisionArn: 'arn:rev:2',
+        taskDefinitionArn:
+          'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:2',
+        lifecycleStage: 'PRE_SCALE_UP',
+        executionId: 'exec-1',
+        hookStatus: 'FAILED',
+        decision: 'blocked',
+        readiness: 'blocked',
+        cause: 'container app: No linux/amd64 image in the index',
+        fix: 'Rebuild for linux/amd64',
+        findings: [{ check: 'platform-missing', severity: 'blocking' }],
+        decidedAt: '2026-05-30T10:00:00.000Z',
+        reportedBy: 'external:ecs-deploy-gate',
+        ...overrides,
+      });
+      const first = await store.recordGateDecision(decision());
+      expect(first.created).toBe(true);
+      expect(first.record).toEqual({
+        ...decision(),
+        id: expect.any(Number),
+        receivedAt: '2026-06-01T10:00:00.000Z',
+      });
+      // Repeated: the stored one, even if the retry's clock moved.
+      const repeated = await store.recordGateDecision(
+        decision({ decidedAt: '2026-05-30T10:00:05.000Z' }),
+      );
+      expect(repeated).toEqual({ record: first.record, created: false });
+      // Without an execution id, the time tells two decisions apart.
+      const bare = {
+        executionId: undefined,
+        serviceDeploymentArn: undefined,
+        hookStatus: 'SUCCEEDED',
+        decision: 'ready',
+      };
+      await store.recordGateDecision(
+        decision({ ...bare, decidedAt: '2026-05-31T10:00:00.000Z' }),
+      );
+      expect(
+        (
+          await store.recordGateDecision(
+            decision({ ...bare, decidedAt: '2026-05-31T10:00:00.000Z' }),
+          )
+        ).created,
+      ).toBe(false);
+      await store.recordGateDecision(
+        decision({ serviceArn: OTHER_SERVICE, executionId: 'exec-2' }),
+      );
+      const listed = await store.listGateDecisions({ serviceArns: [SERVICE] });
+      expect(listed.map(d => [d.decision, d.decidedAt])).toEqual([
+        ['ready', '2026-05-31T10:00:00.000Z'],
+        ['blocked', '2026-05-30T10:00:00.000Z'],
+      ]);
+      expect(listed[0]).not.toHaveProperty('executionId');
+      expect(
+        await store.listGateDecisions({
+          serviceArns: [SERVICE],
+          since: '2026-05-31T00:00:00Z',
+        }),
+      ).toHaveLength(1);
+      // Two decisions of 2026-05-30 (one per service) are older than the cut.
+      expect(
+        await store.pruneServiceHistory({ olderThan: '2026-05-31T00:00:00Z' }),
+      ).toBe(2);
+      expect(
+        await store.listGateDecisions({
+          serviceArns: [SERVICE, OTHER_SERVICE],
+        }),
+      ).toHaveLength(1);
+    });
+
     it('writes a report stale with its faults, and not again while unchanged and stale', async () => {
       const { store } = await setUp();
       const errors = [
@@ -1118,6 +1195,12 @@ for (const databaseId of DATABASE_IDS) {
       });
       await store.addPullErrors([pullError('a', '2026-05-30T08:00:00.000Z')]);
 
+      // The gate decisions' migration first (the newest), then the API migration.
+      await knex.migrate.down({
+        directory: DatabaseReadinessStore.migrationsDirectory,
+      });
+      expect(await knex.schema.hasTable('gate_decisions')).toBe(false);
+      expect(await knex.schema.hasTable('entities')).toBe(true);
       await knex.migrate.down({
         directory: DatabaseReadinessStore.migrationsDirectory,
       });

@@ -41,6 +41,8 @@ import type {
   EntityReport,
   EntityReportInput,
   EntityStatus,
+  GateDecisionInput,
+  GateDecisionRecord,
   ListEntityReportsOptions,
   ListPullErrorsOptions,
   PullErrorCount,
@@ -171,6 +173,26 @@ type ServiceDeploymentRow = {
   started_at: string | null;
   finished_at: string | null;
   recorded_at: string;
+};
+
+type GateDecisionRow = {
+  id: number | string;
+  decision_key: string;
+  service_arn: string;
+  service_deployment_arn: string | null;
+  target_service_revision_arn: string;
+  task_definition_arn: string | null;
+  lifecycle_stage: string;
+  execution_id: string | null;
+  hook_status: string;
+  decision: string;
+  readiness: string | null;
+  cause: string | null;
+  fix: string | null;
+  findings: string;
+  decided_at: string;
+  received_at: string;
+  reported_by: string;
 };
 
 type EntityMetaRow = {
@@ -1752,7 +1774,84 @@ export class DatabaseReadinessStore implements ReadinessStore {
     const events = await this.db('service_events')
       .where('created_at', '<', olderThan)
       .delete();
-    return Number(deployments) + Number(events);
+    const decisions = await this.db('gate_decisions')
+      .where('decided_at', '<', olderThan)
+      .delete();
+    return Number(deployments) + Number(events) + Number(decisions);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Gate decisions
+
+  async recordGateDecision(
+    decision: GateDecisionInput,
+  ): Promise<{ record: GateDecisionRecord; created: boolean }> {
+    const decidedAt = toIso(decision.decidedAt);
+    const key = createHash('sha256')
+      .update(
+        [
+          decision.serviceArn,
+          decision.targetServiceRevisionArn,
+          decision.lifecycleStage,
+          decision.executionId ?? `at ${decidedAt}`,
+        ].join('\u0000'),
+      )
+      .digest('hex');
+    const row: Omit<GateDecisionRow, 'id'> = {
+      decision_key: key,
+      service_arn: decision.serviceArn,
+      service_deployment_arn: decision.serviceDeploymentArn ?? null,
+      target_service_revision_arn: decision.targetServiceRevisionArn,
+      task_definition_arn: decision.taskDefinitionArn ?? null,
+      lifecycle_stage: decision.lifecycleStage,
+      execution_id: decision.executionId ?? null,
+      hook_status: decision.hookStatus,
+      decision: decision.decision,
+      readiness: decision.readiness ?? null,
+      cause: decision.cause ?? null,
+      fix: decision.fix ?? null,
+      findings: JSON.stringify(decision.findings),
+      decided_at: decidedAt,
+      received_at: this.clock().toISOString(),
+      reported_by: decision.reportedBy,
+    };
+    const inserted = await this.db('gate_decisions')
+      .insert(row)
+      .onConflict('decision_key')
+      .ignore()
+      .returning('id');
+    const stored = await this.db<GateDecisionRow>('gate_decisions')
+      .where({ decision_key: key })
+      .first();
+    if (!stored) {
+      throw new Error(`The gate decision ${key} was not stored`);
+    }
+    return { record: gateDecisionRecord(stored), created: inserted.length > 0 };
+  }
+
+  async listGateDecisions(options: {
+    serviceArns: string[];
+    since?: Date | string;
+    limit?: number;
+  }): Promise<GateDecisionRecord[]> {
+    const limit = clamp(options.limit, 100, 1000);
+    const rows: GateDecisionRow[] = [];
+    for (const batch of chunks(unique(options.serviceArns))) {
+      const query = this.db<GateDecisionRow>('gate_decisions')
+        .whereIn('service_arn', batch)
+        .orderBy('decided_at', 'desc')
+        .limit(limit);
+      if (options.since) query.where('decided_at', '>=', toIso(options.since));
+      rows.push(...(await query));
+    }
+    return rows
+      .sort(
+        (a, b) =>
+          b.decided_at.localeCompare(a.decided_at) ||
+          Number(b.id) - Number(a.id),
+      )
+      .slice(0, limit)
+      .map(gateDecisionRecord);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -2211,6 +2310,31 @@ function toBoolean(value: unknown): boolean {
 }
 
 /** An ISO 8601 UTC timestamp from a Date or a date string; an invalid one is an InputError. */
+function gateDecisionRecord(row: GateDecisionRow): GateDecisionRecord {
+  return {
+    id: Number(row.id),
+    serviceArn: row.service_arn,
+    ...(row.service_deployment_arn && {
+      serviceDeploymentArn: row.service_deployment_arn,
+    }),
+    targetServiceRevisionArn: row.target_service_revision_arn,
+    ...(row.task_definition_arn && {
+      taskDefinitionArn: row.task_definition_arn,
+    }),
+    lifecycleStage: row.lifecycle_stage,
+    ...(row.execution_id && { executionId: row.execution_id }),
+    hookStatus: row.hook_status,
+    decision: row.decision,
+    ...(row.readiness && { readiness: row.readiness }),
+    ...(row.cause && { cause: row.cause }),
+    ...(row.fix && { fix: row.fix }),
+    findings: JSON.parse(row.findings),
+    decidedAt: row.decided_at,
+    receivedAt: row.received_at,
+    reportedBy: row.reported_by,
+  };
+}
+
 function toIso(value: Date | string): string {
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) {

@@ -280,6 +280,35 @@ export interface ServiceDeploymentRecord
   recordedAt: string;
 }
 
+/** A decision of the deployment gate (packages/ecs-deploy-gate), as it reported it. */
+export interface GateDecisionInput {
+  serviceArn: string;
+  serviceDeploymentArn?: string;
+  targetServiceRevisionArn: string;
+  taskDefinitionArn?: string;
+  lifecycleStage: string;
+  executionId?: string;
+  /** What the gate answered ECS. */
+  hookStatus: string;
+  /** `ready`, `blocked`, `unverifiable-allowed`, `unverifiable-denied`, … */
+  decision: string;
+  readiness?: string;
+  cause?: string;
+  fix?: string;
+  findings: JsonObject[];
+  decidedAt: Date | string;
+  /** The subject of the service principal that reported it. */
+  reportedBy: string;
+}
+
+/** A stored gate decision. */
+export interface GateDecisionRecord
+  extends Omit<GateDecisionInput, 'decidedAt'> {
+  id: number;
+  decidedAt: string;
+  receivedAt: string;
+}
+
 /** A service event worth keeping: about a deployment or a failure. */
 export interface ServiceEventInput {
   serviceArn: string;
@@ -599,6 +628,22 @@ export interface ReadinessStore {
     since?: Date | string;
     limit?: number;
   }): Promise<ServiceEventRecord[]>;
-  /** Deletes deployments and events created before `olderThan`; returns how many. */
+  /**
+   * Stores a gate decision once: a report repeated (same service, revision, stage and execution,
+   * or the same time when there is no execution id) returns the stored one with `created: false`.
+   */
+  recordGateDecision(
+    decision: GateDecisionInput,
+  ): Promise<{ record: GateDecisionRecord; created: boolean }>;
+  /** Gate decisions of these services, newest first. */
+  listGateDecisions(options: {
+    serviceArns: string[];
+    since?: Date | string;
+    limit?: number;
+  }): Promise<GateDecisionRecord[]>;
+  /**
+   * Deletes deployments and events created before `olderThan`, and gate decisions made before
+   * it; returns how many.
+   */
   pruneServiceHistory(options: { olderThan: Date | string }): Promise<number>;
 }

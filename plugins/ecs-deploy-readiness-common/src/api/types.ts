@@ -185,6 +185,61 @@ export interface ServiceDeploymentHistoryItem {
   createdAt: string;
   /** When it ended (ISO 8601). */
   finishedAt?: string;
+  /** The deployment gate's decision for it, when the gate reported one. */
+  gateDecision?: GateDecision;
+}
+
+/**
+ * One finding as the deployment gate named it in its answer.
+ *
+ * @public
+ */
+export interface GateFinding {
+  /** The check id (`platform-missing`…). */
+  check: string;
+  /** `blocking`, `risk` or `info`. */
+  severity: string;
+  /** The container definition. */
+  container?: string;
+  /** The image as the revision pulls it. */
+  image?: string;
+  /** The finding, in one line. */
+  title: string;
+  /** What to do, in one line. */
+  fix: string;
+}
+
+/**
+ * A decision of the deployment gate (the ECS lifecycle hook in `packages/ecs-deploy-gate`), as
+ * it reported it: what it answered ECS for a new revision of the service, and why.
+ *
+ * @public
+ */
+export interface GateDecision {
+  /** The ECS service. */
+  serviceArn: string;
+  /** The service deployment, when ECS named it. */
+  serviceDeploymentArn?: string;
+  /** The revision being deployed. */
+  targetServiceRevisionArn: string;
+  /** The revision's task definition. */
+  taskDefinitionArn?: string;
+  /** `PRE_SCALE_UP`… */
+  lifecycleStage: string;
+  /** `SUCCEEDED` (the deployment went on) or `FAILED` (ECS rolled it back). */
+  hookStatus: string;
+  /** `ready`, `blocked`, `unverifiable-allowed`, `unverifiable-denied`, … */
+  decision: string;
+  /** The readiness of the revision's images, when the gate concluded. */
+  readiness?: string;
+  /** One line: why. */
+  cause?: string;
+  /** One line: what to do. */
+  fix?: string;
+  /** The blocking findings (or risks), at most 5. */
+  findings: GateFinding[];
+  /** When it decided (ISO 8601). */
+  decidedAt: string;
 }
 
 /**
@@ -227,6 +282,11 @@ export interface ServiceReadiness {
    * lifecycle hook such as the deployment gate, the circuit breaker, an alarm).
    */
   recentDeployments: ServiceDeploymentHistoryItem[];
+  /**
+   * The deployment gate's decisions of the last 30 days, newest first, at most 5, including
+   * those for deployments the audit has not read from ECS yet.
+   */
+  gateDecisions: GateDecision[];
   /** The containers of its task definition. */
   containers: ContainerReadiness[];
   /** Worst first. */

@@ -35,7 +35,7 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-const STOREFRONT_ARN =
+export const STOREFRONT_ARN =
   'arn:aws:ecs:eu-west-1:111111111111:service/shop-prod/storefront-web';
 const STOREFRONT_IMAGE =
   '111111111111.dkr.ecr.eu-west-1.amazonaws.com/storefront-web:latest';
@@ -129,6 +129,7 @@ export function service(
     platformSource: 'default',
     launchType: 'FARGATE',
     recentDeployments: [],
+    gateDecisions: [],
     taskDefinitionArn:
       'arn:aws:ecs:eu-west-1:111111111111:task-definition/storefront-web:12',
     desiredCount: 2,

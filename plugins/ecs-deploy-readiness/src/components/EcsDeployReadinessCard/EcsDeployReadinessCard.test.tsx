@@ -30,6 +30,7 @@ import userEvent from '@testing-library/user-event';
 import { ecsDeployReadinessApiRef, EcsDeployReadinessApi } from '../../api';
 import {
   DAY,
+  STOREFRONT_ARN,
   entity,
   mockApi,
   mutableTagFinding,
@@ -226,6 +227,92 @@ describe('EcsDeployReadinessCard', () => {
     expect(shown[0]).toHaveTextContent(
       'lifecycle hook ecs-deploy-gate at PRE_SCALE_UP returned FAILED: No linux/amd64 image in the index',
     );
+  });
+
+  it('says which deployment the deployment gate stopped, with its cause and fix, before and after the audit reads it from ECS', async () => {
+    const deploymentArn =
+      'arn:aws:ecs:eu-west-1:111111111111:service-deployment/shop-prod/storefront-web/abc';
+    const gate = {
+      serviceArn: STOREFRONT_ARN,
+      serviceDeploymentArn: deploymentArn,
+      targetServiceRevisionArn:
+        'arn:aws:ecs:eu-west-1:111111111111:service-revision/shop-prod/storefront-web/123',
+      taskDefinitionArn:
+        'arn:aws:ecs:eu-west-1:111111111111:task-definition/storefront-web:9',
+      lifecycleStage: 'PRE_SCALE_UP',
+      hookStatus: 'FAILED',
+      decision: 'blocked',
+      readiness: 'blocked',
+      cause:
+        'container web: No linux/amd64 image in the index (it has linux/arm64)',
+      fix: 'Rebuild for linux/amd64 with docker buildx build --platform linux/amd64,linux/arm64',
+      findings: [],
+      decidedAt: new Date(Date.now() - 2 * 60_000).toISOString(),
+    };
+    const letThrough = {
+      ...gate,
+      serviceDeploymentArn: undefined,
+      taskDefinitionArn:
+        'arn:aws:ecs:eu-west-1:111111111111:task-definition/storefront-web:10',
+      hookStatus: 'SUCCEEDED',
+      decision: 'unverifiable-allowed',
+      readiness: 'unverifiable',
+      cause: 'the registry did not answer within 20 s',
+      fix: undefined,
+      decidedAt: new Date(Date.now() - 60_000).toISOString(),
+    };
+    // Just reported: ECS's record of the deployment is not read yet.
+    const reported = service({ gateDecisions: [letThrough, gate] });
+    // After the next audit: the same deployment, rolled back, in the history too.
+    const audited = service({
+      gateDecisions: [gate],
+      recentDeployments: [
+        {
+          deploymentArn,
+          status: 'ROLLBACK_SUCCESSFUL',
+          statusReason:
+            'Service deployment rolled back because lifecycle hook ecs-deploy-gate at PRE_SCALE_UP returned FAILED.',
+          taskDefinitionArn: gate.taskDefinitionArn,
+          createdAt: gate.decidedAt,
+          finishedAt: new Date(Date.now() - 90_000).toISOString(),
+          gateDecision: gate,
+        },
+      ],
+    });
+    const getEntityReadiness = jest
+      .fn()
+      .mockResolvedValueOnce(readiness({ services: [reported] }))
+      .mockResolvedValue(readiness({ services: [audited] }));
+
+    const first = await renderCard(mockApi({ getEntityReadiness }));
+    let shown = await screen.findAllByTestId('rolled-back-deployment');
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).toHaveTextContent(
+      /The deployment gate let storefront-web:10 through without verifying it/,
+    );
+    expect(shown[0]).toHaveTextContent(
+      'the registry did not answer within 20 s',
+    );
+    expect(shown[1]).toHaveAttribute('data-gate', 'true');
+    expect(shown[1]).toHaveTextContent(
+      /Deployment of storefront-web:9 was stopped by the deployment gate 2 minutes ago/,
+    );
+    expect(shown[1]).toHaveTextContent(
+      'container web: No linux/amd64 image in the index (it has linux/arm64)',
+    );
+    expect(shown[1]).toHaveTextContent(
+      'Fix: Rebuild for linux/amd64 with docker buildx build',
+    );
+    first.unmount();
+
+    await renderCard(mockApi({ getEntityReadiness }));
+    shown = await screen.findAllByTestId('rolled-back-deployment');
+    // One line for the deployment: the gate's, not ECS's generic reason beside it.
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toHaveTextContent(
+      /Deployment of storefront-web:9 was stopped by the deployment gate/,
+    );
+    expect(shown[0]).not.toHaveTextContent('returned FAILED.');
   });
 
   it('says "no findings" for a ready service, which is not the same as not audited', async () => {

@@ -236,34 +236,108 @@ function Rollout(props: { service: ServiceReadiness }) {
 // Service deployments that ECS ended without reaching their revision.
 const ENDED_BADLY = /^(ROLLBACK_|STOPPED|STOP_REQUESTED)/;
 
+/** One line of the service's deployment history worth showing. */
+interface EndedDeployment {
+  key: string;
+  revision?: string;
+  at: string;
+  headline: string;
+  reason?: string;
+  fix?: string;
+  /** `danger` for one that did not reach its revision; `warning` for one let through unverified. */
+  tone: 'danger' | 'warning';
+  gate: boolean;
+}
+
+function revisionOf(taskDefinitionArn?: string): string | undefined {
+  return taskDefinitionArn ? arnResource(taskDefinitionArn) : undefined;
+}
+
 /**
- * The service's recent deployments that were rolled back or stopped, with ECS's reason (for a
- * deployment gate's FAILED answer, the gate's cause): what the current rollout alone no longer
- * shows once the previous revision is primary again.
+ * What the card says of the service's recent deployments: those the deployment gate stopped
+ * (its cause and fix, as soon as the gate reports, before the audit reads the deployment from
+ * ECS), those it let through without being able to verify them, and those ECS rolled back or
+ * stopped for another reason (with ECS's reason). Newest first.
+ */
+function endedDeployments(service: ServiceReadiness): EndedDeployment[] {
+  const deployments = service.recentDeployments ?? [];
+  const entries: EndedDeployment[] = [];
+  const explained = new Set<string>();
+  for (const g of service.gateDecisions ?? []) {
+    const stopped = g.hookStatus === 'FAILED';
+    if (!stopped && g.decision !== 'unverifiable-allowed') continue;
+    if (g.serviceDeploymentArn) {
+      if (explained.has(g.serviceDeploymentArn)) continue;
+      explained.add(g.serviceDeploymentArn);
+    }
+    const revision = revisionOf(g.taskDefinitionArn);
+    entries.push({
+      key: `gate:${g.serviceDeploymentArn ?? g.targetServiceRevisionArn}:${
+        g.decidedAt
+      }`,
+      revision,
+      at: g.decidedAt,
+      headline: stopped
+        ? `Deployment${
+            revision ? ` of ${revision}` : ''
+          } was stopped by the deployment gate`
+        : `The deployment gate let${
+            revision ? ` ${revision}` : ' a deployment'
+          } through without verifying it`,
+      reason: g.cause,
+      fix: stopped ? g.fix : undefined,
+      tone: stopped ? 'danger' : 'warning',
+      gate: true,
+    });
+  }
+  for (const d of deployments) {
+    if (!ENDED_BADLY.test(d.status) || explained.has(d.deploymentArn)) continue;
+    const revision = revisionOf(d.taskDefinitionArn);
+    entries.push({
+      key: d.deploymentArn,
+      revision,
+      at: d.finishedAt ?? d.createdAt,
+      headline: `Deployment${revision ? ` of ${revision}` : ''} ${humanizeId(
+        d.status.toLocaleLowerCase('en-US'),
+      ).toLocaleLowerCase('en-US')}`,
+      reason: d.statusReason,
+      tone: 'danger',
+      gate: false,
+    });
+  }
+  return entries.sort((a, b) => b.at.localeCompare(a.at));
+}
+
+/**
+ * The service's recent deployments that the gate stopped, or that were rolled back or stopped,
+ * with the cause: what the current rollout alone no longer shows once the previous revision is
+ * primary again.
  */
 function RolledBack(props: { service: ServiceReadiness }) {
   const classes = useStyles();
-  const ended = (props.service.recentDeployments ?? []).filter(d =>
-    ENDED_BADLY.test(d.status),
-  );
+  const ended = endedDeployments(props.service);
   if (ended.length === 0) return null;
   return (
     <div className={classes.rollout}>
       {ended.map(d => {
-        const revision = d.taskDefinitionArn
-          ? arnResource(d.taskDefinitionArn)
-          : undefined;
-        const when = relativeTime(d.finishedAt ?? d.createdAt);
+        const when = relativeTime(d.at);
         return (
-          <div key={d.deploymentArn} data-testid="rolled-back-deployment">
-            <Text as="p" variant="body-small" color="danger" weight="bold">
-              {`Deployment${revision ? ` of ${revision}` : ''} ${humanizeId(
-                d.status.toLocaleLowerCase('en-US'),
-              ).toLocaleLowerCase('en-US')}${when ? ` ${when}` : ''}`}
+          <div
+            key={d.key}
+            data-testid="rolled-back-deployment"
+            data-gate={d.gate ? 'true' : undefined}
+          >
+            <Text as="p" variant="body-small" color={d.tone} weight="bold">
+              {`${d.headline}${when ? ` ${when}` : ''}`}
             </Text>
-            {d.statusReason && (
-              <Text as="p" variant="body-small" color="danger">
-                {d.statusReason}
+            {d.reason && (
+              <Text as="p" variant="body-small" color={d.tone}>
+                {d.reason}
+              </Text>
+            )}
+            {d.fix && (
+              <Text as="p" variant="body-small">
+                {`Fix: ${d.fix}`}
               </Text>
             )}
           </div>
