@@ -23,7 +23,7 @@ export interface Config {
       /**
        * How long one bulk read of every entity's readiness is used before the next, e.g.
        * `{ minutes: 1 }` (the default) or `PT1M`. A status change reaches the label within
-       * this plus the catalog's processing interval.
+       * this plus up to 1.5 times the catalog's processing interval (docs/catalog-queries.md).
        */
       cacheTtl?: HumanDuration | string;
       /** How long one bulk read may take. Default 30 seconds. */

@@ -91,7 +91,9 @@ export class CachedReadinessSource implements ReadinessSource {
     try {
       const rows = await this.options.read(controller.signal);
       this.current = {
-        rows: new Map(rows.map(row => [row.entityRef, row])),
+        rows: new Map(
+          rows.map(row => [row.entityRef.toLocaleLowerCase('en-US'), row]),
+        ),
         readAt: this.clock(),
       };
       this.failedAt = undefined;
