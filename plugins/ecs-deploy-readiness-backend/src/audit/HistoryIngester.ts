@@ -293,7 +293,8 @@ export class HistoryIngester implements HistoryIngesterService {
     );
     return (
       (await store.prunePullErrors({ olderThan })) +
-      (await store.pruneServiceHistory({ olderThan }))
+      (await store.pruneServiceHistory({ olderThan })) +
+      (await store.pruneAuditRuns({ olderThan }))
     );
   }
 

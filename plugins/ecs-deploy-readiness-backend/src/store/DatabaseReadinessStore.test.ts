@@ -1181,6 +1181,73 @@ for (const databaseId of DATABASE_IDS) {
       );
     });
 
+    it("prunes old audit runs but each shard's and trigger's newest that did not fail, and runs in flight", async () => {
+      const { store } = await setUp();
+      const result = {
+        status: 'succeeded' as const,
+        servicesAudited: 1,
+        entitiesAudited: 1,
+        callsByApi: {},
+        cacheHits: 0,
+        cacheMisses: 0,
+        errorsByAccount: {},
+      };
+      const shard = (region: string) => ({
+        accountId: '123456789012',
+        region,
+      });
+      const run = async (
+        options: Parameters<typeof store.startAuditRun>[0],
+        status?: 'succeeded' | 'failed',
+      ) => {
+        const id = await store.startAuditRun(options);
+        tick();
+        if (status) await store.finishAuditRun(id, { ...result, status });
+        tick();
+        return id;
+      };
+      const oldWest = await run(
+        { trigger: 'schedule', shard: shard('eu-west-1') },
+        'succeeded',
+      );
+      const lastWest = await run(
+        { trigger: 'schedule', shard: shard('eu-west-1') },
+        'succeeded',
+      );
+      const failedWest = await run(
+        { trigger: 'schedule', shard: shard('eu-west-1') },
+        'failed',
+      );
+      const onlyEast = await run(
+        { trigger: 'schedule', shard: shard('us-east-1') },
+        'succeeded',
+      );
+      const oldLink = await run({ trigger: 'link' }, 'succeeded');
+      const lastLink = await run({ trigger: 'link' }, 'succeeded');
+      const running = await run({
+        trigger: 'manual',
+        entityRef: 'component:default/web',
+      });
+      const before = await store.lastShardAudits();
+      // Runs started from here on are recent.
+      const cut = now;
+      tick();
+      const recent = await run(
+        { trigger: 'schedule', shard: shard('eu-west-1') },
+        'failed',
+      );
+
+      expect(await store.pruneAuditRuns({ olderThan: cut })).toBe(3);
+      const left = (await store.listAuditRuns({ limit: 100 })).map(r => r.id);
+      expect(left.sort((a, b) => a - b)).toEqual(
+        [lastWest, onlyEast, lastLink, running, recent].sort((a, b) => a - b),
+      );
+      expect(left).not.toContain(oldWest);
+      expect(left).not.toContain(failedWest);
+      expect(left).not.toContain(oldLink);
+      expect(await store.lastShardAudits()).toEqual(before);
+    });
+
     it('migrates the API migration down and up, filling the fix key of older pull errors', async () => {
       const { knex, store } = await setUp();
       await store.replaceLinks({

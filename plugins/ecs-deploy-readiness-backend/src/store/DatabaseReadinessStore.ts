@@ -918,6 +918,20 @@ export class DatabaseReadinessStore implements ReadinessStore {
     return row ? toAuditRun(row) : undefined;
   }
 
+  async pruneAuditRuns(options: { olderThan: Date | string }): Promise<number> {
+    const kept = this.db('audit_runs')
+      .whereNotNull('finished_at')
+      .whereNot('status', 'failed')
+      .groupBy('shard', 'trigger')
+      .max({ id: 'id' });
+    const deleted = await this.db('audit_runs')
+      .where('started_at', '<', toIso(options.olderThan))
+      .whereNotNull('finished_at')
+      .whereNotIn('id', kept)
+      .delete();
+    return Number(deleted);
+  }
+
   async lastShardAudits(): Promise<Map<string, string>> {
     const rows = (await this.db('audit_runs')
       .whereNotNull('shard')

@@ -642,6 +642,11 @@ export interface ReadinessStore {
     limit?: number;
   }): Promise<GateDecisionRecord[]>;
   /**
+   * Deletes finished audit runs started before `olderThan`, except the newest one that did not
+   * fail of each shard and trigger (what "last audited" is read from); returns how many.
+   */
+  pruneAuditRuns(options: { olderThan: Date | string }): Promise<number>;
+  /**
    * Deletes deployments and events created before `olderThan`, and gate decisions made before
    * it; returns how many.
    */
