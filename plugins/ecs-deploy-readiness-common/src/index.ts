@@ -30,3 +30,4 @@ export * from './classify';
 export * from './diagnose';
 export * from './api/types';
 export * from './permissions';
+export * from './annotations';

@@ -17,41 +17,20 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { FilterPredicate } from '@backstage/filter-predicates';
 
-// The backend links entities with the same keys (plugins/ecs-deploy-readiness-backend/src/links).
-// They belong in -common so that both sides import one definition; until they move there, keep
-// these in step with the backend's.
+import {
+  AWS_ARN_ANNOTATION,
+  ECS_SERVICE_ARN_ANNOTATION,
+  ECS_SERVICE_RESOURCE_TYPE,
+  ECS_SERVICE_TAGS_ANNOTATION,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 
-/**
- * The annotation (of the AWS ECS plugin for Backstage) that names an entity's ECS services by
- * ARN: one ARN, or several separated by commas.
- *
- * @public
- */
-export const ECS_SERVICE_ARN_ANNOTATION =
-  'aws.amazon.com/amazon-ecs-service-arn';
-
-/**
- * The annotation (of the AWS ECS plugin for Backstage) that names an entity's ECS services by
- * tags: `key=value` pairs separated by commas, resolved with the resource tagging API.
- *
- * @public
- */
-export const ECS_SERVICE_TAGS_ANNOTATION =
-  'aws.amazon.com/amazon-ecs-service-tags';
-
-/**
- * The ARN annotation that AWS's catalog module writes on the Resource entities it ingests.
- *
- * @public
- */
-export const AWS_ARN_ANNOTATION = 'aws.amazon.com/arn';
-
-/**
- * The `spec.type` of a Resource entity that is an ECS service.
- *
- * @public
- */
-export const ECS_SERVICE_RESOURCE_TYPE = 'ecs-service';
+// One definition, in -common, for the backend's links and the card's filter.
+export {
+  AWS_ARN_ANNOTATION,
+  ECS_SERVICE_ARN_ANNOTATION,
+  ECS_SERVICE_RESOURCE_TYPE,
+  ECS_SERVICE_TAGS_ANNOTATION,
+};
 
 function hasAnnotation(entity: Entity, key: string): boolean {
   return Boolean(entity.metadata.annotations?.[key]?.trim());

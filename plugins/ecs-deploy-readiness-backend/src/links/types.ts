@@ -17,28 +17,13 @@
 import type { Finding } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import type { EntityMetaInput } from '../store/ReadinessStore';
 
-/**
- * The annotation of the AWS ECS plugin for Backstage that names services by ARN. One ARN, or
- * several separated by commas (environments, regions).
- */
-export const ECS_SERVICE_ARN_ANNOTATION =
-  'aws.amazon.com/amazon-ecs-service-arn';
-
-/**
- * The annotation of the AWS ECS plugin for Backstage that names services by tags: `key=value`
- * pairs separated by commas, every pair required (resolved with the resource tagging API).
- */
-export const ECS_SERVICE_TAGS_ANNOTATION =
-  'aws.amazon.com/amazon-ecs-service-tags';
-
-/**
- * The ARN annotation that AWS's catalog module (`@aws/aws-config-catalog-module-for-backstage`)
- * writes on the Resource entities it ingests from AWS Config.
- */
-export const AWS_ARN_ANNOTATION = 'aws.amazon.com/arn';
-
-/** The `spec.type` that AWS's catalog module gives an ingested `AWS::ECS::Service`. */
-export const ECS_SERVICE_RESOURCE_TYPE = 'ecs-service';
+// The annotations that link an entity to ECS services, defined once for the backend and the card.
+export {
+  AWS_ARN_ANNOTATION,
+  ECS_SERVICE_ARN_ANNOTATION,
+  ECS_SERVICE_RESOURCE_TYPE,
+  ECS_SERVICE_TAGS_ANNOTATION,
+} from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 
 /** The AWS partitions whose ECS service ARNs are accepted. */
 export type AwsPartition = 'aws' | 'aws-cn' | 'aws-us-gov';
