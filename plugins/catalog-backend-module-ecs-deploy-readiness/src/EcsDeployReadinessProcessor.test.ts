@@ -161,6 +161,82 @@ describe('EcsDeployReadinessProcessor', () => {
     // An entity no link annotation names cannot have had a stamp: processed as it is.
     expect(await processor.preProcessEntity(unlinked)).toBe(unlinked);
   });
+
+  it('after a restart with the backend down, stamps each entity from its own last processing (also one linked through a Resource, without an AWS annotation)', async () => {
+    // The catalog's per-entity processor cache: what a run set is what the next run gets, and
+    // a run that sets nothing leaves it as it was.
+    const stored = new Map<string, Map<string, unknown>>();
+    const cacheOf = (name: string) => {
+      const written = new Map<string, unknown>();
+      return {
+        cache: {
+          get: async (key: string) => stored.get(name)?.get(key),
+          set: async (key: string, value: unknown) => {
+            written.set(key, value);
+          },
+        } as any,
+        commit: () => {
+          if (written.size > 0) stored.set(name, written);
+        },
+      };
+    };
+    const process = async (
+      processor: EcsDeployReadinessProcessor,
+      e: Entity,
+    ) => {
+      const { cache, commit } = cacheOf(e.metadata.name);
+      const result = await processor.preProcessEntity(
+        e,
+        undefined,
+        undefined,
+        undefined,
+        cache,
+      );
+      commit();
+      return result;
+    };
+    const viaResource = {
+      ...entity('web'),
+      metadata: { name: 'web', annotations: {} },
+    } as Entity;
+
+    const before = setUp();
+    before.read.mockResolvedValue([row('web', { status: 'at-risk' })]);
+    expect(
+      (await process(before.processor, viaResource)).metadata.labels,
+    ).toMatchObject({ 'ecs-deploy-readiness/status': 'at-risk' });
+    expect(
+      (await process(before.processor, entity('gone'))).metadata.labels,
+    ).not.toHaveProperty('ecs-deploy-readiness/status');
+
+    const after = setUp();
+    after.read.mockRejectedValue(new Error('connect ECONNREFUSED'));
+    for (let pass = 0; pass < 2; pass++) {
+      const stamped = await process(after.processor, viaResource);
+      expect(stamped.metadata.labels).toMatchObject({
+        'ecs-deploy-readiness/status': 'at-risk',
+      });
+      expect(stamped.metadata.annotations).toMatchObject({
+        'ecs-deploy-readiness/blocking-count': '2',
+      });
+    }
+    // Not reported on last time (the cache says so): a linked entity still fails, as before.
+    await expect(process(after.processor, entity('gone'))).rejects.toThrow(
+      ServiceUnavailableError,
+    );
+
+    // Back up, and the entity is no longer reported on: its stamp goes, and stays gone.
+    const back = setUp();
+    back.read.mockResolvedValue([]);
+    expect(
+      (await process(back.processor, viaResource)).metadata.labels?.[
+        'ecs-deploy-readiness/status'
+      ],
+    ).toBeUndefined();
+    const down = setUp();
+    down.read.mockRejectedValue(new Error('connect ECONNREFUSED'));
+    expect(await process(down.processor, viaResource)).toBe(viaResource);
+  });
 });
 
 describe('readScorecard', () => {

@@ -15,7 +15,13 @@
  */
 
 import { type Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import type { CatalogProcessor } from '@backstage/plugin-catalog-node';
+import type {
+  CatalogProcessor,
+  CatalogProcessorCache,
+  CatalogProcessorEmit,
+  LocationSpec,
+} from '@backstage/plugin-catalog-node';
+import type { JsonObject } from '@backstage/types';
 import type { ScorecardRow } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import { READINESS_ANNOTATIONS, READINESS_STATUS_LABEL } from './constants';
 import type { ReadinessSource } from './ReadinessSource';
@@ -27,15 +33,20 @@ import type { ReadinessSource } from './ReadinessSource';
  */
 const AWS_ANNOTATION_PREFIX = 'aws.amazon.com/';
 
+/** The row an entity was last stamped from, in the processor's cache for the entity. */
+const CACHE_KEY = 'readiness';
+
 /**
  * Stamps entities linked to ECS with their readiness: the label
  * {@link READINESS_STATUS_LABEL} and the {@link READINESS_ANNOTATIONS}. Entities the plugin does
  * not report on are left as they are. Readiness comes from a cached bulk snapshot, so processing
  * never waits on a request per entity.
  *
- * When readiness is unavailable and there is no earlier snapshot, an entity that may be linked
- * fails processing with a `ServiceUnavailableError`: the catalog then keeps the entity as it was
- * last stored (stamp included) and tries again on its next pass, instead of dropping the stamp.
+ * When readiness is unavailable and there is no earlier snapshot, an entity keeps the stamp of
+ * its last processing (kept in the processor's cache for the entity, which the catalog stores
+ * with it). An entity that has none and may be linked fails processing with a
+ * `ServiceUnavailableError`: the catalog then keeps the entity as it was last stored and tries
+ * again on its next pass, instead of dropping the stamp.
  */
 export class EcsDeployReadinessProcessor implements CatalogProcessor {
   constructor(private readonly source: ReadinessSource) {}
@@ -44,15 +55,25 @@ export class EcsDeployReadinessProcessor implements CatalogProcessor {
     return 'EcsDeployReadinessProcessor';
   }
 
-  async preProcessEntity(entity: Entity): Promise<Entity> {
+  async preProcessEntity(
+    entity: Entity,
+    _location?: LocationSpec,
+    _emit?: CatalogProcessorEmit,
+    _originLocation?: LocationSpec,
+    cache?: CatalogProcessorCache,
+  ): Promise<Entity> {
     let row: ScorecardRow | undefined;
     try {
       const { rows } = await this.source.snapshot();
       row = rows.get(stringifyEntityRef(entity).toLocaleLowerCase('en-US'));
     } catch (error) {
+      // Not written this run, so the cache keeps it for the next one too.
+      const last = await cache?.get<JsonObject>(CACHE_KEY);
+      if (last) return stamp(entity, last as unknown as ScorecardRow);
       if (!mayBeLinked(entity)) return entity;
       throw error;
     }
+    await cache?.set(CACHE_KEY, row ? (row as unknown as JsonObject) : null);
     return row ? stamp(entity, row) : entity;
   }
 }
