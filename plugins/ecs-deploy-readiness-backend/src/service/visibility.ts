@@ -29,6 +29,35 @@ const MAX_CACHED_USERS = 1000;
 /** Entity refs per `getEntitiesByRefs` request. */
 const REFS_PER_REQUEST = 1000;
 
+/**
+ * Values per user for `ttlMs`, at most {@link MAX_CACHED_USERS} of them (the least recently
+ * written go first). A `ttlMs` of 0 remembers nothing.
+ */
+class PerUserCache<T> {
+  readonly #entries = new Map<string, { at: number; value: T }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  get(key: string | undefined, now: number): T | undefined {
+    const entry = key === undefined ? undefined : this.#entries.get(key);
+    return entry && now - entry.at < this.ttlMs ? entry.value : undefined;
+  }
+
+  set(key: string | undefined, value: T, now: number): void {
+    if (key === undefined || this.ttlMs <= 0) return;
+    this.#entries.delete(key);
+    this.#entries.set(key, { at: now, value });
+    while (this.#entries.size > MAX_CACHED_USERS) {
+      this.#entries.delete(this.#entries.keys().next().value!);
+    }
+  }
+
+  /** Forgets the key's value if it is still `value`. */
+  forget(key: string, value: T): void {
+    if (this.#entries.get(key)?.value === value) this.#entries.delete(key);
+  }
+}
+
 /** Options of {@link EntityVisibility.create}. */
 export interface EntityVisibilityOptions {
   catalog: CatalogService;
@@ -58,16 +87,9 @@ export class EntityVisibility {
   readonly #catalog: CatalogService;
   readonly #permissions: PermissionsService;
   readonly #auth: AuthService;
-  readonly #cacheMs: number;
   readonly #clock: () => number;
-  readonly #cache = new Map<
-    string,
-    { at: number; refs: Promise<ReadonlySet<string>> }
-  >();
-  readonly #decisions = new Map<
-    string,
-    { at: number; result: AuthorizeResult }
-  >();
+  readonly #visible: PerUserCache<Promise<ReadonlySet<string>>>;
+  readonly #decisions: PerUserCache<AuthorizeResult>;
 
   static create(options: EntityVisibilityOptions): EntityVisibility {
     return new EntityVisibility(options);
@@ -77,8 +99,9 @@ export class EntityVisibility {
     this.#catalog = options.catalog;
     this.#permissions = options.permissions;
     this.#auth = options.auth;
-    this.#cacheMs = options.cacheMs;
     this.#clock = options.clock ?? Date.now;
+    this.#visible = new PerUserCache(options.cacheMs);
+    this.#decisions = new PerUserCache(options.cacheMs);
   }
 
   /** The entity, when it exists and the caller may read it. */
@@ -101,23 +124,15 @@ export class EntityVisibility {
     if (this.#auth.isPrincipal(credentials, 'service')) {
       return AuthorizeResult.ALLOW;
     }
-    const key = this.#auth.isPrincipal(credentials, 'user')
-      ? credentials.principal.userEntityRef
-      : undefined;
+    const key = this.#userOf(credentials);
     const now = this.#clock();
-    const cached = key ? this.#decisions.get(key) : undefined;
-    if (cached && now - cached.at < this.#cacheMs) return cached.result;
+    const cached = this.#decisions.get(key, now);
+    if (cached !== undefined) return cached;
     const [decision] = await this.#permissions.authorizeConditional(
       [{ permission: catalogEntityReadPermission }],
       { credentials },
     );
-    if (key && this.#cacheMs > 0) {
-      this.#decisions.delete(key);
-      this.#decisions.set(key, { at: now, result: decision.result });
-      while (this.#decisions.size > MAX_CACHED_USERS) {
-        this.#decisions.delete(this.#decisions.keys().next().value!);
-      }
-    }
+    this.#decisions.set(key, decision.result, now);
     return decision.result;
   }
 
@@ -133,26 +148,24 @@ export class EntityVisibility {
     if (result === AuthorizeResult.ALLOW) return undefined;
     if (result === AuthorizeResult.DENY) return new Set();
 
-    const key = this.#auth.isPrincipal(credentials, 'user')
-      ? credentials.principal.userEntityRef
-      : undefined;
+    const key = this.#userOf(credentials);
     const now = this.#clock();
-    const cached = key ? this.#cache.get(key) : undefined;
-    if (cached && now - cached.at < this.#cacheMs) return cached.refs;
+    const cached = this.#visible.get(key, now);
+    if (cached) return cached;
 
     const refs = this.#readable(credentials, candidates);
-    if (key && this.#cacheMs > 0) {
-      this.#cache.delete(key);
-      this.#cache.set(key, { at: now, refs });
-      while (this.#cache.size > MAX_CACHED_USERS) {
-        this.#cache.delete(this.#cache.keys().next().value!);
-      }
-      // A failed lookup is not remembered.
-      refs.catch(() => {
-        if (this.#cache.get(key)?.refs === refs) this.#cache.delete(key);
-      });
-    }
+    this.#visible.set(key, refs, now);
+    // A failed lookup is not remembered.
+    refs.catch(() => {
+      if (key !== undefined) this.#visible.forget(key, refs);
+    });
     return refs;
+  }
+
+  #userOf(credentials: BackstageCredentials): string | undefined {
+    return this.#auth.isPrincipal(credentials, 'user')
+      ? credentials.principal.userEntityRef
+      : undefined;
   }
 
   async #readable(
