@@ -43,6 +43,7 @@ const row = (name: string, over: Partial<ScorecardRow> = {}): ScorecardRow => ({
   name,
   status: 'blocked',
   counts: { blocking: 2, risk: 1, info: 0 },
+  failingChecks: ['platform-missing'],
   services: 1,
   stale: false,
   lastAudited: '2026-01-02T03:04:05.000Z',

@@ -1366,6 +1366,7 @@ export const spec = {
           'name',
           'status',
           'counts',
+          'failingChecks',
           'services',
           'stale',
         ],
@@ -1396,6 +1397,14 @@ export const spec = {
           },
           counts: {
             $ref: '#/components/schemas/SeverityCounts',
+          },
+          failingChecks: {
+            type: 'array',
+            description:
+              "The distinct checks of those findings (the entity's and its services'), sorted; a check not listed passes.",
+            items: {
+              type: 'string',
+            },
           },
           services: {
             type: 'integer',

@@ -401,6 +401,7 @@ export function scorecardRow(entry: ScorecardEntry): ScorecardRow {
     system: entry.system,
     status: entry.status,
     counts: entry.counts,
+    failingChecks: entry.failingChecks,
     services: entry.serviceArns.length,
     lastPullFailure: entry.lastPullFailureAt,
     lastAudited: entry.lastAuditedAt,

@@ -1867,6 +1867,7 @@ for (const databaseId of DATABASE_IDS) {
             statusSince: '2026-06-01T10:03:00.000Z',
             serviceArns: [SERVICE, US].sort(),
             counts: { blocking: 1, risk: 1, info: 0 },
+            failingChecks: ['mutable-tag-reference', 'tag-not-found'],
             lastPullFailureAt: '2026-05-30T08:00:00.000Z',
             // us-east-1 audited at 10:01 (its failed run does not count), eu-west-1 at 10:02.
             lastAuditedAt: '2026-06-01T10:01:00.000Z',
@@ -1881,6 +1882,7 @@ for (const databaseId of DATABASE_IDS) {
             statusSince: '2026-06-01T10:03:00.000Z',
             serviceArns: [],
             counts: { blocking: 0, risk: 0, info: 0 },
+            failingChecks: [],
           },
           {
             entityRef: 'component:default/unaudited',
@@ -1892,6 +1894,7 @@ for (const databaseId of DATABASE_IDS) {
             statusSince: '2026-06-01T10:03:00.000Z',
             serviceArns: [NEVER, SERVICE].sort(),
             counts: { blocking: 1, risk: 1, info: 0 },
+            failingChecks: ['mutable-tag-reference', 'tag-not-found'],
             lastPullFailureAt: '2026-05-30T08:00:00.000Z',
           },
           {
@@ -1908,6 +1911,12 @@ for (const databaseId of DATABASE_IDS) {
             // Its own info, the web service's blocking and risk, the worker's info and the
             // audit error of its stale report (risk).
             counts: { blocking: 1, risk: 2, info: 2 },
+            failingChecks: [
+              'audit-error',
+              'link-error',
+              'mutable-tag-reference',
+              'tag-not-found',
+            ],
             lastPullFailureAt: '2026-05-31T08:00:00.000Z',
             lastAuditedAt: '2026-06-01T10:02:00.000Z',
           },

@@ -1371,7 +1371,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
 
     const services = new Map<
       string,
-      { shard: string; counts: ScorecardEntry['counts'] }
+      { shard: string; counts: ScorecardEntry['counts']; checks: string[] }
     >();
     type ServiceCountRow = Pick<
       ServiceRow,
@@ -1400,9 +1400,11 @@ export class DatabaseReadinessStore implements ReadinessStore {
       this.lastShardAudits(),
     ]);
     for (const row of serviceRows) {
+      const findings = findingsOf(row);
       services.set(row.service_arn, {
         shard: `${row.account_id}/${row.region}`,
-        counts: severityCounts(findingsOf(row)),
+        counts: severityCounts(findings),
+        checks: findings.map(f => f.id),
       });
     }
     const linkShards = new Map<string, string>();
@@ -1415,7 +1417,9 @@ export class DatabaseReadinessStore implements ReadinessStore {
 
     return rows.map(row => {
       const serviceArns = arnsOf.get(row.entity_ref)!;
-      const counts = severityCounts(findingsOf(row));
+      const own = findingsOf(row);
+      const counts = severityCounts(own);
+      const checks = new Set<string>(own.map(f => f.id));
       let lastPullFailureAt: string | undefined;
       let lastAuditedAt: string | undefined;
       let neverAudited = serviceArns.length === 0;
@@ -1425,6 +1429,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
           counts.blocking += service.counts.blocking;
           counts.risk += service.counts.risk;
           counts.info += service.counts.info;
+          for (const id of service.checks) checks.add(id);
         }
         const pulled = lastPull.get(arn);
         if (pulled && (!lastPullFailureAt || pulled > lastPullFailureAt)) {
@@ -1452,6 +1457,7 @@ export class DatabaseReadinessStore implements ReadinessStore {
         statusSince: row.status_since,
         serviceArns,
         counts,
+        failingChecks: [...checks].sort(),
         ...(lastPullFailureAt ? { lastPullFailureAt } : {}),
         ...(lastAuditedAt && !neverAudited ? { lastAuditedAt } : {}),
       };

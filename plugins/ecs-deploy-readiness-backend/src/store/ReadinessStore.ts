@@ -419,6 +419,8 @@ export interface ScorecardEntry {
   serviceArns: string[];
   /** Findings of the entity and of its services, by severity. */
   counts: { blocking: number; risk: number; info: number };
+  /** The distinct checks (finding ids) of those findings, sorted. */
+  failingChecks: string[];
   /** The newest pull error of its services. */
   lastPullFailureAt?: string;
   /**

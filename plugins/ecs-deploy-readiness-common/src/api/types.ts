@@ -485,6 +485,11 @@ export interface ScorecardRow {
   status: EntityReadinessStatus;
   /** Findings by severity. */
   counts: SeverityCounts;
+  /**
+   * The distinct checks of its findings and its services' (`platform-missing`…), sorted: a
+   * check not listed passes.
+   */
+  failingChecks: string[];
   /** Its ECS services. */
   services: number;
   /** The newest pull failure of its services (ISO 8601). */

@@ -285,6 +285,7 @@ export function scorecardRow(
     system: 'system:default/storefront',
     status: 'blocked',
     counts: { blocking: 1, risk: 0, info: 1 },
+    failingChecks: ['platform-missing'],
     services: 1,
     lastPullFailure: ago(2 * HOUR),
     lastAudited: ago(5 * MINUTE),
