@@ -44,4 +44,17 @@ backend.add(
   import('@ecs-readiness/backstage-plugin-ecs-deploy-readiness-backend'),
 );
 
+// Tech insights: facts stored on a schedule, and checks run on them (docs/tech-insights.md).
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+// The json-rules-engine fact checker: the checks under techInsights.factChecker.checks.
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+// The fact retriever ecsDeployReadinessFactRetriever: each entity's readiness as facts.
+backend.add(
+  import(
+    '@ecs-readiness/backstage-plugin-tech-insights-backend-module-ecs-deploy-readiness'
+  ),
+);
+
 backend.start();
