@@ -5,18 +5,21 @@
  * Chromium (playwright-core, never a downloaded browser), waits until the backend has audited
  * it, signs in as guest, then visits each page below: the catalog, an entity page, the deploy
  * readiness card of the platform-mismatch service (Blocked, with the buildx fix) and of a ready
- * one, the deploy readiness tab (pull-error history), a re-audit, and the scorecard (filtered to
+ * one, the deploy readiness tab (pull-error history), the notification its owners got (the bell,
+ * the notifications page, the link to the tab), a re-audit, and the scorecard (filtered to
  * blocked, exported as CSV). A page passes when its expected content shows, its checks hold,
  * and while it loaded there was no uncaught page error, no console error (React's
  * development-mode "Warning: ..." messages aside), no Backstage 404 or error page and no error
  * overlay. One result per page goes to <results>/smoke.json ({ passed, failed, tests }), which
  * scripts/lib/summarize-results.js adds to the closing line; a screenshot per page goes to
  * <results>/smoke-<page>.png. With --docs-images DIR (ECS_READINESS_SCREENSHOTS_DIR=docs/images
- * in smoke.sh), the cards and the scorecard are also saved there for the README.
+ * in smoke.sh), the cards, the notifications page and the scorecard are also saved there for the
+ * docs. With --replayed-gate 1 (smoke.sh replays a deployment of the arm64-only storefront image
+ * behind the deployment gate), the blocked card must also name the deployment the gate stopped.
  *
  * Usage:
  *   node smoke.js --app URL --backend URL --chromium PATH --profile DIR --results DIR
- *                 [--docs-images DIR]
+ *                 [--docs-images DIR] [--replayed-gate 1]
  *   node smoke.js --report-failure "why" --results DIR   (every page failed: the app did not start)
  */
 const fs = require('fs');
@@ -43,6 +46,11 @@ const readinessCard = page =>
     .locator('.bui-Card')
     .filter({ has: page.getByTestId('readiness') })
     .first();
+
+// The notification the first audit sent the owners of the platform-mismatch service (the guest
+// is a member of every team in examples/catalog.yaml), as a row of the notifications table.
+const blockedNotification = page =>
+  page.getByRole('row').filter({ hasText: `${BLOCKED_COMPONENT} is blocked` });
 
 // Saves a screenshot of an element for the docs, when asked to (--docs-images DIR).
 async function docsImage(context, target, file, options = {}) {
@@ -144,10 +152,31 @@ const PAGES = [
         .getByTestId('confirmed-by')
         .innerText()
         .catch(() => 'not confirmed by pull failures (yet)');
+      // The gate replay: the deployment the gate stopped, with its cause and fix.
+      let gate = '';
+      if (context.replayedGate) {
+        const stopped = card.locator(
+          '[data-testid="rolled-back-deployment"][data-gate="true"]',
+        );
+        await stopped.first().waitFor({ timeout: EXPECT_TIMEOUT_MS });
+        const line = (await stopped.first().innerText())
+          .replace(/\s+/g, ' ')
+          .trim();
+        if (
+          !/Deployment of storefront-web:9 was stopped by the deployment gate/.test(
+            line,
+          ) ||
+          !/No linux\/amd64 image/.test(line) ||
+          !/Fix: /.test(line)
+        ) {
+          throw new Error(`the gate's line reads "${line}"`);
+        }
+        gate = `; "${line.slice(0, 160)}"`;
+      }
       const shot = await docsImage(context, card, 'card-blocked.png');
       return `Blocked; platform-missing first (${
         evidence.split('\n')[0]
-      }); buildx fix with ${copyButtons} copy buttons; ${confirmed}${shot}`;
+      }); buildx fix with ${copyButtons} copy buttons; ${confirmed}${gate}${shot}`;
     },
   },
   {
@@ -180,6 +209,68 @@ const PAGES = [
         0,
         120,
       )}"`;
+    },
+  },
+  {
+    // The bell: the sidebar counts the unread notifications; the page lists the blocked service's
+    // with its cause; its link opens the deploy readiness tab (in a new window, as the
+    // notifications table opens every absolute link).
+    name: 'notifications',
+    path: '/notifications',
+    content: page => blockedNotification(page),
+    check: async (page, context) => {
+      const row = blockedNotification(page).first();
+      const text = await row.innerText();
+      if (!/No linux\/amd64 image/.test(text)) {
+        throw new Error(
+          `the notification does not name the cause: "${text
+            .replace(/\s+/g, ' ')
+            .trim()}"`,
+        );
+      }
+      const bell = page.getByRole('link', { name: /^Notifications/ });
+      const unread = await bell
+        .filter({ hasText: /\d/ })
+        .innerText({ timeout: EXPECT_TIMEOUT_MS })
+        .then(t => t.match(/\d+/)[0])
+        .catch(() => {
+          throw new Error('the sidebar shows no unread count');
+        });
+      const shot = await docsImage(context, page, 'notifications.png');
+      const link = row.getByRole('link', {
+        name: new RegExp(`^${BLOCKED_COMPONENT} is blocked`),
+      });
+      const [tab] = await Promise.all([
+        page.context().waitForEvent('page', { timeout: EXPECT_TIMEOUT_MS }),
+        link.click(),
+      ]);
+      context.watch(tab);
+      try {
+        await tab
+          .getByTestId('pull-error-history')
+          .waitFor({ timeout: EXPECT_TIMEOUT_MS });
+        const opened = new URL(tab.url()).pathname;
+        const expected = `${entityPath(
+          BLOCKED_COMPONENT,
+        )}/ecs-deploy-readiness`;
+        if (opened !== expected) {
+          throw new Error(`the link opened ${opened}, not ${expected}`);
+        }
+        const status = await readinessCard(tab)
+          .getByTestId('readiness-status')
+          .innerText();
+        if (!/Blocked/.test(status)) {
+          throw new Error(`the tab says "${status}", not Blocked`);
+        }
+        return `${unread} unread in the sidebar; "${text
+          .split('\n')
+          .map(l => l.trim())
+          .filter(Boolean)
+          .slice(0, 3)
+          .join(' / ')}"; its link opened ${opened} (Blocked)${shot}`;
+      } finally {
+        await tab.close();
+      }
     },
   },
   {
@@ -387,8 +478,10 @@ function writeReport(resultsDir, tests) {
 }
 
 // A fresh database: the backend links the catalog and audits the demo's shards at start-up.
-// Waits (through the API, as a guest) until the entities the pages open have a report.
-async function waitForAudits(backendUrl) {
+// Waits (through the API, as a guest) until the entities the pages open have a report, and with
+// the gate replay (--replayed-gate 1) until the deployment gate's decision on the blocked
+// service's replayed deployment has reached the backend.
+async function waitForAudits(backendUrl, replayedGate) {
   const started = Date.now();
   const base = `${backendUrl}/api/ecs-deploy-readiness/entities/component/default`;
   let last = '';
@@ -405,11 +498,20 @@ async function waitForAudits(backendUrl) {
           const r = await fetch(`${base}/${name}/readiness`, {
             headers: { Authorization: `Bearer ${token}` },
           });
-          return r.ok ? (await r.json()).status : `HTTP ${r.status}`;
+          if (!r.ok) return `HTTP ${r.status}`;
+          const body = await r.json();
+          const stopped = (body.services ?? []).some(service =>
+            (service.gateDecisions ?? []).some(d => d.hookStatus === 'FAILED'),
+          );
+          return `${body.status}${
+            stopped ? ', a deployment stopped by the gate' : ''
+          }`;
         }),
       );
       last = statuses.join(', ');
-      if (statuses.every(s => !s.startsWith('HTTP'))) {
+      const gateReported =
+        !replayedGate || /stopped by the gate/.test(statuses[0]);
+      if (statuses.every(s => !s.startsWith('HTTP')) && gateReported) {
         return `the demo was audited ${Math.round(
           (Date.now() - started) / 1000,
         )} s after the app answered (${BLOCKED_COMPONENT}: ${
@@ -558,29 +660,40 @@ async function main() {
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     const events = [];
-    page.on('pageerror', error => {
-      events.push(
-        `uncaught page error: ${String(error.message ?? error).split('\n')[0]}`,
-      );
-    });
-    page.on('console', message => {
-      if (message.type() !== 'error') return;
-      const text = message.text();
-      if (isReactDevWarning(text)) return;
-      const where = message.location()?.url
-        ? ` (${message.location().url})`
-        : '';
-      events.push(
-        `console error: ${text.split('\n')[0].slice(0, 400)}${where}`,
-      );
-    });
+    // Records a page's uncaught errors and console errors as the current visit's (also of a
+    // window a check opens).
+    const watch = target => {
+      target.on('pageerror', error => {
+        events.push(
+          `uncaught page error: ${
+            String(error.message ?? error).split('\n')[0]
+          }`,
+        );
+      });
+      target.on('console', message => {
+        if (message.type() !== 'error') return;
+        const text = message.text();
+        if (isReactDevWarning(text)) return;
+        const where = message.location()?.url
+          ? ` (${message.location().url})`
+          : '';
+        events.push(
+          `console error: ${text.split('\n')[0].slice(0, 400)}${where}`,
+        );
+      });
+    };
+    watch(page);
     const checkContext = {
       resultsDir,
+      watch,
+      replayedGate: args['replayed-gate'] === '1',
       docsImages: args['docs-images']
         ? path.resolve(args['docs-images'])
         : undefined,
     };
-    console.log(`smoke: ${await waitForAudits(args.backend)}`);
+    console.log(
+      `smoke: ${await waitForAudits(args.backend, checkContext.replayedGate)}`,
+    );
     for (const spec of PAGES) {
       tests.push(await visit(page, args.app, checkContext, spec, events));
     }

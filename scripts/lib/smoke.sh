@@ -13,6 +13,11 @@ SMOKE_SCENARIO="${ECS_READINESS_SMOKE_SCENARIO:-$REPO_ROOT/examples/demo-scenari
 # Cold start on a 2-core machine: the backend needs ~30 s, the first frontend bundle 1-3 min.
 SMOKE_START_TIMEOUT="${ECS_READINESS_SMOKE_START_TIMEOUT:-420}"
 SMOKE_CHROMIUM="${ECS_READINESS_CHROMIUM_BIN:-/usr/bin/chromium}"
+# The deployment gate as storefront-web's lifecycle hook: once the backend answers, the sandbox
+# replays a deployment of the arm64-only storefront-web:9, the gate answers FAILED and reports
+# its decision to the backend, and the card must say so (as ECS_READINESS_REPLAY_GATE=1
+# ./scripts/start does). 0 leaves the demo as it is.
+SMOKE_REPLAY_GATE="${ECS_READINESS_SMOKE_REPLAY_GATE:-1}"
 
 # port_in_use <port>: something listens on it, on any address (IPv4 or IPv6).
 port_in_use() {
@@ -104,6 +109,24 @@ run_smoke_test() (
 
   # The repository's app-config.yaml plus an overlay: the test's ports and a throw-away SQLite
   # directory, so a run neither needs nor touches the developer's .tools/sqlite.
+  local sandbox_args=() sandbox_env=() gate_token=""
+  if [ "$SMOKE_REPLAY_GATE" = 1 ]; then
+    local sandbox_url="http://127.0.0.1:$SMOKE_SANDBOX_PORT"
+    log "smoke: bundling the deployment gate (packages/ecs-deploy-gate) for the replay"
+    node "$REPO_ROOT/packages/ecs-deploy-gate/scripts/bundle.mjs" --outfile "$work/gate/index.js" \
+      >"$TOOLS_DIR/logs/smoke-gate-bundle.log" 2>&1 ||
+      fail_all "the deployment gate did not bundle (see .tools/logs/smoke-gate-bundle.log)"
+    gate_token="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+    sandbox_args+=(--lifecycle-hook "arn:aws:lambda:eu-west-1:111111111111:function:ecs-deploy-gate=$work/gate/index.js"
+      --replay-deployment "shop-prod/storefront-web=storefront-web:9"
+      --replay-after "http://localhost:$SMOKE_BACKEND_PORT/api/ecs-deploy-readiness/health")
+    sandbox_env+=("ECS_GATE_REPORT_URL=http://localhost:$SMOKE_BACKEND_PORT"
+      "ECS_GATE_REPORT_TOKEN=$gate_token"
+      "ECS_GATE_AWS_ENDPOINT=$sandbox_url"
+      "ECS_GATE_ECR_DISTRIBUTION_ENDPOINT=$sandbox_url/ecr/{accountId}/{region}"
+      "ECS_GATE_REGISTRY_ENDPOINTS={\"docker.io\":\"$sandbox_url/registries/docker.io\"}"
+      AWS_ACCESS_KEY_ID=AKIASANDBOXSHOPPROD1 AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=eu-west-1)
+  fi
   cat >"$work/app-config.smoke.yaml" <<EOF
 app:
   baseUrl: http://localhost:$SMOKE_APP_PORT
@@ -118,13 +141,25 @@ backend:
     connection:
       directory: $work/sqlite
 EOF
+  if [ -n "$gate_token" ]; then
+    cat >>"$work/app-config.smoke.yaml" <<EOF
+  auth:
+    externalAccess:
+      - type: static
+        options:
+          token: $gate_token
+          subject: ecs-deploy-gate
+        accessRestrictions:
+          - plugin: ecs-deploy-readiness
+EOF
+  fi
   SMOKE_STARTED_AT=$SECONDS
   # The sandbox writes the backend's AWS and registry configuration for its own port once it
   # listens, as under ./scripts/start (app-config.yaml's catalog is the demo's catalog).
   log "smoke: starting the ECS/ECR sandbox on :$SMOKE_SANDBOX_PORT ($(basename "$SMOKE_SCENARIO"))"
-  (exec setsid node "$REPO_ROOT/packages/ecs-sandbox/bin/ecs-sandbox" serve \
+  (exec env "${sandbox_env[@]+"${sandbox_env[@]}"}" setsid node "$REPO_ROOT/packages/ecs-sandbox/bin/ecs-sandbox" serve \
     --scenario "$SMOKE_SCENARIO" --port "$SMOKE_SANDBOX_PORT" \
-    --app-config "$work/app-config.sandbox.yaml") >"$sandbox_log" 2>&1 </dev/null &
+    --app-config "$work/app-config.sandbox.yaml" "${sandbox_args[@]+"${sandbox_args[@]}"}") >"$sandbox_log" 2>&1 </dev/null &
   sandbox_pid=$!
   local i
   for i in $(seq 1 120); do
@@ -160,5 +195,6 @@ EOF
     --chromium "$SMOKE_CHROMIUM" \
     --profile "$work/chromium-profile" \
     --results "$results_dir" \
-    --docs-images "${ECS_READINESS_SCREENSHOTS_DIR:-}"
+    --docs-images "${ECS_READINESS_SCREENSHOTS_DIR:-}" \
+    --replayed-gate "$SMOKE_REPLAY_GATE"
 )
