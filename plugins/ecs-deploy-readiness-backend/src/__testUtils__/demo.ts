@@ -16,6 +16,10 @@
 
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
+import type {
+  SchedulerServiceTaskInvocationDefinition,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
@@ -45,6 +49,51 @@ export function exampleEntities(): Entity[] {
 }
 
 /**
+ * The backend configuration that points the plugin at the sandbox, as app-config.yaml and the
+ * sandbox's generated app-config do for the demo: the demo's accounts, the AWS endpoint and
+ * the registries.
+ */
+export function demoConfig(sandbox: Sandbox) {
+  const host = new URL(sandbox.url).host;
+  return {
+    aws: { accounts: DEMO_ACCOUNTS },
+    ecsDeployReadiness: {
+      aws: { endpoint: sandbox.url },
+      registries: {
+        endpoints: { 'docker.io': `${sandbox.url}/registries/docker.io` },
+        ecrDistributionEndpoint: `${sandbox.url}/ecr/{accountId}/{region}`,
+        allowedPrivateRegistries: [host],
+        insecureRegistries: [host],
+      },
+    },
+  };
+}
+
+type ScheduledTask = SchedulerServiceTaskInvocationDefinition &
+  SchedulerServiceTaskScheduleDefinition;
+
+/**
+ * Runs what the backend's scheduler would, with a mock scheduler: the catalog link, then each
+ * shard's task of each prefix (by default the image audits), one after the other.
+ */
+export async function runDemoTasks(
+  scheduler: ReturnType<typeof mockServices.scheduler.mock>,
+  prefixes: string[] = ['ecs-deploy-readiness-images:'],
+): Promise<void> {
+  const tasks = () =>
+    scheduler.scheduleTask.mock.calls.map(call => call[0] as ScheduledTask);
+  const signal = new AbortController().signal as any;
+  await tasks()
+    .find(t => t.id === 'ecs-deploy-readiness-link')!
+    .fn(signal);
+  for (const prefix of prefixes) {
+    for (const task of tasks().filter(t => t.id.startsWith(prefix))) {
+      await task.fn(signal);
+    }
+  }
+}
+
+/**
  * What a scheduled task needs to run against the sandbox's demo scenario: a fresh SQLite store,
  * examples/catalog.yaml in the catalog, and the real SDK clients and registry code pointed at
  * the sandbox (as app-config.yaml configures them).
@@ -57,19 +106,7 @@ export async function demoTaskOptions(
   const store = await DatabaseReadinessStore.create({
     database: mockServices.database({ knex }),
   });
-  const host = new URL(sandbox.url).host;
-  const config = new ConfigReader({
-    aws: { accounts: DEMO_ACCOUNTS },
-    ecsDeployReadiness: {
-      aws: { endpoint: sandbox.url },
-      registries: {
-        endpoints: { 'docker.io': `${sandbox.url}/registries/docker.io` },
-        ecrDistributionEndpoint: `${sandbox.url}/ecr/{accountId}/{region}`,
-        allowedPrivateRegistries: [host],
-        insecureRegistries: [host],
-      },
-    },
-  });
+  const config = new ConfigReader(demoConfig(sandbox));
   const logger = mockServices.logger.mock();
   return {
     store,

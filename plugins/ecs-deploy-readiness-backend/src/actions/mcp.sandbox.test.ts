@@ -22,10 +22,6 @@
 
 import { resolve } from 'path';
 import type { Server } from 'http';
-import type {
-  SchedulerServiceTaskInvocationDefinition,
-  SchedulerServiceTaskScheduleDefinition,
-} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -37,9 +33,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { type Sandbox, startSandbox } from 'ecs-sandbox';
 import {
-  DEMO_ACCOUNTS,
+  demoConfig,
   EXAMPLES,
   exampleEntities,
+  runDemoTasks,
 } from '../__testUtils__/demo';
 import { ecsDeployReadinessPlugin } from '../plugin';
 
@@ -47,14 +44,10 @@ let sandbox: Sandbox;
 let server: Server;
 let client: Client;
 
-type Task = SchedulerServiceTaskInvocationDefinition &
-  SchedulerServiceTaskScheduleDefinition;
-
 beforeAll(async () => {
   sandbox = await startSandbox({
     scenario: resolve(EXAMPLES, 'demo-scenario.yaml'),
   });
-  const host = new URL(sandbox.url).host;
   const scheduler = mockServices.scheduler.mock();
   ({ server } = await startTestBackend({
     features: [
@@ -66,32 +59,13 @@ beforeAll(async () => {
         data: {
           app: { baseUrl: 'http://localhost:3000' },
           backend: { actions: { pluginSources: ['ecs-deploy-readiness'] } },
-          aws: { accounts: DEMO_ACCOUNTS },
-          ecsDeployReadiness: {
-            aws: { endpoint: sandbox.url },
-            registries: {
-              endpoints: { 'docker.io': `${sandbox.url}/registries/docker.io` },
-              ecrDistributionEndpoint: `${sandbox.url}/ecr/{accountId}/{region}`,
-              allowedPrivateRegistries: [host],
-              insecureRegistries: [host],
-            },
-          },
+          ...demoConfig(sandbox),
         },
       }),
     ],
   }));
   // What the scheduler would run: the catalog link, then each shard's image audit.
-  const tasks = () =>
-    scheduler.scheduleTask.mock.calls.map(call => call[0] as Task);
-  const signal = new AbortController().signal as any;
-  await tasks()
-    .find(t => t.id === 'ecs-deploy-readiness-link')!
-    .fn(signal);
-  for (const task of tasks().filter(t =>
-    t.id.startsWith('ecs-deploy-readiness-images:'),
-  )) {
-    await task.fn(signal);
-  }
+  await runDemoTasks(scheduler);
 
   const { port } = server.address() as { port: number };
   client = new Client({ name: 'test-client', version: '1.0.0' });

@@ -23,10 +23,6 @@
 
 import { resolve } from 'path';
 import type { Server } from 'http';
-import type {
-  SchedulerServiceTaskInvocationDefinition,
-  SchedulerServiceTaskScheduleDefinition,
-} from '@backstage/backend-plugin-api';
 import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
 import {
   mockCredentials,
@@ -43,9 +39,10 @@ import {
 import { type Sandbox, startSandbox } from 'ecs-sandbox';
 import request from 'supertest';
 import {
-  DEMO_ACCOUNTS,
+  demoConfig,
   EXAMPLES,
   exampleEntities,
+  runDemoTasks,
 } from '../__testUtils__/demo';
 import { ecsDeployReadinessPlugin } from '../plugin';
 
@@ -54,9 +51,6 @@ class CollectingReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
   protected async onShutdown(): Promise<void> {}
 }
-
-type Task = SchedulerServiceTaskInvocationDefinition &
-  SchedulerServiceTaskScheduleDefinition;
 
 const reader = new CollectingReader();
 const provider = new MeterProvider({ readers: [reader] });
@@ -90,7 +84,6 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     scenario: resolve(EXAMPLES, 'demo-scenario.yaml'),
   });
-  const host = new URL(sandbox.url).host;
   const scheduler = mockServices.scheduler.mock();
   ({ server } = await startTestBackend({
     features: [
@@ -101,35 +94,16 @@ beforeAll(async () => {
       mockServices.rootConfig.factory({
         data: {
           app: { baseUrl: 'http://localhost:3000' },
-          aws: { accounts: DEMO_ACCOUNTS },
-          ecsDeployReadiness: {
-            aws: { endpoint: sandbox.url },
-            registries: {
-              endpoints: { 'docker.io': `${sandbox.url}/registries/docker.io` },
-              ecrDistributionEndpoint: `${sandbox.url}/ecr/{accountId}/{region}`,
-              allowedPrivateRegistries: [host],
-              insecureRegistries: [host],
-            },
-          },
+          ...demoConfig(sandbox),
         },
       }),
     ],
   }));
   // What the scheduler would run: the catalog link, each shard's image audit and history.
-  const tasks = () =>
-    scheduler.scheduleTask.mock.calls.map(call => call[0] as Task);
-  const signal = new AbortController().signal as any;
-  await tasks()
-    .find(t => t.id === 'ecs-deploy-readiness-link')!
-    .fn(signal);
-  for (const prefix of [
+  await runDemoTasks(scheduler, [
     'ecs-deploy-readiness-images:',
     'ecs-deploy-readiness-history:',
-  ]) {
-    for (const task of tasks().filter(t => t.id.startsWith(prefix))) {
-      await task.fn(signal);
-    }
-  }
+  ]);
 }, 120_000);
 
 afterAll(async () => {
