@@ -17,6 +17,7 @@
 import {
   Finding,
   fixFor,
+  type GateFinding,
 } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-common';
 import type { TaskDefinitionInspection } from '@ecs-readiness/backstage-plugin-ecs-deploy-readiness-node';
 
@@ -56,24 +57,12 @@ export type GateDecision =
   | 'not-gated';
 
 /**
- * One finding as the answer names it: what, where, and what to do.
+ * One finding as the answer names it: what, where, and what to do. The same shape as the
+ * backend's `GateFinding`, which the gate's report carries.
  *
  * @public
  */
-export interface NamedFinding {
-  /** The engine's check id (`platform-missing`…). */
-  check: string;
-  /** `blocking`, `risk` or `info`. */
-  severity: string;
-  /** The container definition. */
-  container?: string;
-  /** The image as the revision pulls it. */
-  image?: string;
-  /** The finding, in one line. */
-  title: string;
-  /** What to do, in one line. */
-  fix: string;
-}
+export type NamedFinding = GateFinding;
 
 /** Most findings an answer lists (hookDetails stays small). */
 const MAX_LISTED = 5;
