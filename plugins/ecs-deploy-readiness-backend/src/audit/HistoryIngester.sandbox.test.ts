@@ -118,7 +118,13 @@ describe('HistoryIngester against the demo scenario', () => {
     for (const d of deployments) {
       expect(d.deploymentArn).toMatch(/^arn:aws:ecs:/);
       expect(typeof d.createdAt).toBe('string');
+      // The task definition it rolls out, from its target revision (DescribeServiceRevisions).
+      expect(d.taskDefinitionArn).toMatch(/:task-definition\/[\w-]+:\d+$/);
     }
+    // storefront-web's two deployments of the story: the arm64-only :9 and the :8 before it.
+    expect(
+      storefront.map(d => d.taskDefinitionArn!.split('/').pop()).sort(),
+    ).toEqual(['storefront-web:8', 'storefront-web:9']);
     const events = await store.listServiceEvents({ serviceArns: arns });
     expect(events).toHaveLength(first.eventsAdded);
     // Steady-state chatter is not kept.

@@ -16,6 +16,7 @@
 
 import {
   DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
   type ECSClient,
   ListServiceDeploymentsCommand,
   type ServiceDeployment,
@@ -33,7 +34,7 @@ import {
 import type { ServiceDeploymentInput } from '../store/ReadinessStore';
 
 // ECS API reference: ListServiceDeployments returns up to 100 a page (20 by default);
-// DescribeServiceDeployments takes up to 20 ARNs.
+// DescribeServiceDeployments and DescribeServiceRevisions take up to 20 ARNs.
 const LIST_PAGE_SIZE = 100;
 const DESCRIBE_BATCH = 20;
 
@@ -59,6 +60,37 @@ export async function describeServiceDeployments(
   return described;
 }
 
+/**
+ * The task definition of each service revision, for batches of at most 20 ARNs
+ * (DescribeServiceRevisions). Throws as `callAws` does.
+ */
+async function describeRevisionTaskDefinitions(
+  client: ECSClient,
+  arns: string[],
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
+  const taskDefinitions = new Map<string, string>();
+  for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
+    const out = await callAws('ecs:DescribeServiceRevisions', () =>
+      client.send(
+        new DescribeServiceRevisionsCommand({
+          serviceRevisionArns: arns.slice(i, i + DESCRIBE_BATCH),
+        }),
+        { abortSignal: signal },
+      ),
+    );
+    for (const revision of out.serviceRevisions ?? []) {
+      if (revision.serviceRevisionArn && revision.taskDefinition) {
+        taskDefinitions.set(
+          revision.serviceRevisionArn,
+          revision.taskDefinition,
+        );
+      }
+    }
+  }
+  return taskDefinitions;
+}
+
 /** Service deployment statuses after which ECS changes nothing. */
 export const TERMINAL_DEPLOYMENT_STATUSES: ReadonlySet<string> = new Set([
   'SUCCESSFUL',
@@ -80,7 +112,8 @@ export interface DeploymentHistoryRequest {
 /**
  * Reads the service deployments of some services of one account and region: one
  * ListServiceDeployments (paged) per service asked, then DescribeServiceDeployments, 20 a call,
- * for the deployments that are new or whose status changed. ECS keeps service deployments for
+ * for the deployments that are new or whose status changed, and DescribeServiceRevisions, 20 a
+ * call, for the task definition each of those rolls out. ECS keeps service deployments for
  * 90 days, long after the stopped tasks (about an hour): after a restart or an outage, this is
  * what still says which deployments failed, and why (`statusReason`, the circuit breaker, the
  * rollback). Faults are returned, never thrown; an abort is thrown.
@@ -146,6 +179,32 @@ export async function collectDeploymentHistory(options: {
       deployments.push(
         toInput(brief, described.get(arn), { accountId, region }),
       );
+    }
+  }
+  // Which task definition each deployment rolls out: ECS names only the target revision.
+  const revisions = [
+    ...new Set(
+      deployments.flatMap(d =>
+        d.targetRevisionArn ? [d.targetRevisionArn] : [],
+      ),
+    ),
+  ];
+  if (revisions.length > 0) {
+    try {
+      const taskDefinitions = await describeRevisionTaskDefinitions(
+        client,
+        revisions,
+        signal,
+      );
+      for (const d of deployments) {
+        const taskDefinitionArn =
+          d.targetRevisionArn && taskDefinitions.get(d.targetRevisionArn);
+        if (taskDefinitionArn) d.taskDefinitionArn = taskDefinitionArn;
+      }
+    } catch (error) {
+      if (signal?.aborted || isAbortError(error)) throw error;
+      // The deployments are still worth keeping, without their task definitions.
+      errors.push(describeAwsError(error, where));
     }
   }
   return { deployments, errors };

@@ -1663,12 +1663,19 @@ export class DatabaseReadinessStore implements ReadinessStore {
           old.status !== row.status ||
           old.status_reason !== row.status_reason ||
           old.finished_at !== row.finished_at ||
-          old.details !== row.details
+          old.details !== row.details ||
+          (row.task_definition_arn !== null &&
+            old.task_definition_arn !== row.task_definition_arn)
         ) {
           const { deployment_arn, created_at, ...changes } = row;
           await this.db('service_deployments')
             .where({ deployment_arn })
-            .update(changes);
+            // A write that could not learn the task definition keeps the one stored.
+            .update({
+              ...changes,
+              task_definition_arn:
+                row.task_definition_arn ?? old.task_definition_arn,
+            });
           written += 1;
         }
       }
