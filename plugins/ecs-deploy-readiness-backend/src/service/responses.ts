@@ -47,9 +47,9 @@ import type { JsonObject } from '@backstage/types';
 import type {
   AuditRun,
   EntityReport,
+  GateDecisionRecord,
   PullErrorRecord,
   PullErrorSummary,
-  GateDecisionRecord,
   ScorecardEntry,
   ServiceDeploymentRecord,
   ServiceReport,

@@ -239,7 +239,6 @@ const ENDED_BADLY = /^(ROLLBACK_|STOPPED|STOP_REQUESTED)/;
 /** One line of the service's deployment history worth showing. */
 interface EndedDeployment {
   key: string;
-  revision?: string;
   at: string;
   headline: string;
   reason?: string;
@@ -275,7 +274,6 @@ function endedDeployments(service: ServiceReadiness): EndedDeployment[] {
       key: `gate:${g.serviceDeploymentArn ?? g.targetServiceRevisionArn}:${
         g.decidedAt
       }`,
-      revision,
       at: g.decidedAt,
       headline: stopped
         ? `Deployment${
@@ -295,7 +293,6 @@ function endedDeployments(service: ServiceReadiness): EndedDeployment[] {
     const revision = revisionOf(d.taskDefinitionArn);
     entries.push({
       key: d.deploymentArn,
-      revision,
       at: d.finishedAt ?? d.createdAt,
       headline: `Deployment${revision ? ` of ${revision}` : ''} ${humanizeId(
         d.status.toLocaleLowerCase('en-US'),
