@@ -20,52 +20,25 @@
  * streamable HTTP to /api/mcp-actions/v1.
  */
 
-import { resolve } from 'path';
 import type { Server } from 'http';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { type Sandbox, startSandbox } from 'ecs-sandbox';
-import {
-  demoConfig,
-  EXAMPLES,
-  exampleEntities,
-  runDemoTasks,
-} from '../__testUtils__/demo';
-import { ecsDeployReadinessPlugin } from '../plugin';
+import type { Sandbox } from 'ecs-sandbox';
+import { startDemoBackend } from '../__testUtils__/demoBackend';
 
 let sandbox: Sandbox;
 let server: Server;
 let client: Client;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({
-    scenario: resolve(EXAMPLES, 'demo-scenario.yaml'),
-  });
-  const scheduler = mockServices.scheduler.mock();
-  ({ server } = await startTestBackend({
-    features: [
-      ecsDeployReadinessPlugin,
-      mcpActionsPlugin,
-      scheduler.factory,
-      catalogServiceMock.factory({ entities: exampleEntities() }),
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          backend: { actions: { pluginSources: ['ecs-deploy-readiness'] } },
-          ...demoConfig(sandbox),
-        },
-      }),
-    ],
+  ({ sandbox, server } = await startDemoBackend({
+    features: [mcpActionsPlugin],
+    config: {
+      backend: { actions: { pluginSources: ['ecs-deploy-readiness'] } },
+    },
   }));
-  // What the scheduler would run: the catalog link, then each shard's image audit.
-  await runDemoTasks(scheduler);
 
   const { port } = server.address() as { port: number };
   client = new Client({ name: 'test-client', version: '1.0.0' });

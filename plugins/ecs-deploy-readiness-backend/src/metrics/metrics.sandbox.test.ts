@@ -21,30 +21,18 @@
  * against the sandbox, and the SDK's reader collecting what an exporter would export.
  */
 
-import { resolve } from 'path';
 import type { Server } from 'http';
 import { metricsServiceFactory } from '@backstage/backend-defaults/alpha';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { metrics } from '@opentelemetry/api';
 import {
   type DataPoint,
   MeterProvider,
   MetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { type Sandbox, startSandbox } from 'ecs-sandbox';
+import type { Sandbox } from 'ecs-sandbox';
 import request from 'supertest';
-import {
-  demoConfig,
-  EXAMPLES,
-  exampleEntities,
-  runDemoTasks,
-} from '../__testUtils__/demo';
-import { ecsDeployReadinessPlugin } from '../plugin';
+import { startDemoBackend } from '../__testUtils__/demoBackend';
 
 /** A reader the test collects from, as a Prometheus or OTLP exporter would. */
 class CollectingReader extends MetricReader {
@@ -81,29 +69,14 @@ const sum = (points: DataPoint<any>[], where: Record<string, string> = {}) =>
 beforeAll(async () => {
   // Before the backend: the metrics service asks the global API for its meter when it is made.
   metrics.setGlobalMeterProvider(provider);
-  sandbox = await startSandbox({
-    scenario: resolve(EXAMPLES, 'demo-scenario.yaml'),
-  });
-  const scheduler = mockServices.scheduler.mock();
-  ({ server } = await startTestBackend({
-    features: [
-      ecsDeployReadinessPlugin,
-      metricsServiceFactory,
-      scheduler.factory,
-      catalogServiceMock.factory({ entities: exampleEntities() }),
-      mockServices.rootConfig.factory({
-        data: {
-          app: { baseUrl: 'http://localhost:3000' },
-          ...demoConfig(sandbox),
-        },
-      }),
+  ({ sandbox, server } = await startDemoBackend({
+    features: [metricsServiceFactory],
+    // The history too: the pull failures of stopped tasks.
+    taskPrefixes: [
+      'ecs-deploy-readiness-images:',
+      'ecs-deploy-readiness-history:',
     ],
   }));
-  // What the scheduler would run: the catalog link, each shard's image audit and history.
-  await runDemoTasks(scheduler, [
-    'ecs-deploy-readiness-images:',
-    'ecs-deploy-readiness-history:',
-  ]);
 }, 120_000);
 
 afterAll(async () => {
