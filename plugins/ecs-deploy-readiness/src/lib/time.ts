@@ -102,6 +102,15 @@ export function utcDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** A `YYYY-MM-DD` UTC day as a chart's axis reads it: "3 Mar", in the user's locale. */
+export function utcDayLabel(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
+}
+
 /** The last `count` UTC days up to and including `now`'s, oldest first. */
 export function lastUtcDays(count: number, now: Date = new Date()): string[] {
   const days: string[] = [];

@@ -31,7 +31,7 @@ import {
   YAxis,
 } from 'recharts';
 import { humanizeId } from '../../lib/text';
-import { utcDay } from '../../lib/time';
+import { utcDay, utcDayLabel as dayLabel } from '../../lib/time';
 
 // One colour per category, fixed so a category keeps its colour from chart to chart.
 const PALETTE = [
@@ -99,15 +99,6 @@ export function chartRows(
     String(a.day).localeCompare(String(b.day)),
   );
   return { categories, rows };
-}
-
-function dayLabel(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  return date.toLocaleDateString(undefined, {
-    day: 'numeric',
-    month: 'short',
-    timeZone: 'UTC',
-  });
 }
 
 /** Failures per day by category over the window, stacked. */

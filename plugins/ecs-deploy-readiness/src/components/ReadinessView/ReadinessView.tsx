@@ -132,17 +132,20 @@ function StaleWarning(props: { readiness: EntityReadiness }) {
       title={`The last audit failed${
         since ? ` (${since})` : ''
       }: this is the last report it could make`}
-      description={
-        errors.length > 0 ? (
-          <ul style={{ margin: 0, paddingLeft: 18 }}>
-            {errors.map(e => (
-              <li key={errorText(e)}>{errorText(e)}</li>
-            ))}
-          </ul>
-        ) : undefined
-      }
+      description={errorList(errors)}
     />
   );
+}
+
+/** The audit's faults as a list under an alert's title; none when there are none. */
+function errorList(errors: ReadinessAuditError[]) {
+  return errors.length > 0 ? (
+    <ul style={{ margin: 0, paddingLeft: 18 }}>
+      {errors.map(e => (
+        <li key={errorText(e)}>{errorText(e)}</li>
+      ))}
+    </ul>
+  ) : undefined;
 }
 
 function runErrors(run: AuditRunInfo): ReadinessAuditError[] {
@@ -210,15 +213,7 @@ function ReauditProgress(props: { state: ReauditState; refreshing?: boolean }) {
         title={`The audit ${
           state.run.status === 'failed' ? 'failed' : 'finished with errors'
         }: ${plural(state.run.servicesAudited, 'service')} checked.`}
-        description={
-          errors.length > 0 ? (
-            <ul style={{ margin: 0, paddingLeft: 18 }}>
-              {errors.map(e => (
-                <li key={errorText(e)}>{errorText(e)}</li>
-              ))}
-            </ul>
-          ) : undefined
-        }
+        description={errorList(errors)}
       />
     );
   }

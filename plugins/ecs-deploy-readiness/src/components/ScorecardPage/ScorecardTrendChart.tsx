@@ -26,14 +26,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-
-function dayLabel(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, {
-    day: 'numeric',
-    month: 'short',
-    timeZone: 'UTC',
-  });
-}
+import { utcDayLabel as dayLabel } from '../../lib/time';
 
 /** Blocked and at-risk entities at the end of each day. */
 export function ScorecardTrendChart(props: { trend: ScorecardTrend }) {
