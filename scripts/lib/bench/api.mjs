@@ -28,22 +28,23 @@
 //      (their initial delay is 20 days), then warm-up and N requests per route with a guest
 //      user's token; then one request per route with its SQL recorded, EXPLAINed.
 
-import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { bundleEntries } from './bundle.mjs';
+import {
+  BenchError,
+  forkChild,
+  pad,
+  padEnd,
+  r1,
+  r2,
+  verdict,
+} from './common.mjs';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BENCH_DIR = join(REPO_ROOT, 'scripts/lib/bench');
@@ -77,8 +78,6 @@ function usage() {
   --reuse <dir>        measure again on what a --keep run kept in <dir> (no ingestion, no
                        seeding; the same sizes); keeps them again`;
 }
-
-class BenchError extends Error {}
 
 function parseArgs(argv) {
   const o = {
@@ -155,73 +154,6 @@ async function build() {
 // ---------------------------------------------------------------------------------------------
 // Child processes
 
-function forkChild(file, args, { env = {}, logFile, onMessage } = {}) {
-  const fd = logFile ? openSync(logFile, 'a') : 'ignore';
-  const child = fork(file, args, {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', fd, fd, 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production', ...env },
-  });
-  if (typeof fd === 'number') closeSync(fd);
-  const exited = new Promise(res =>
-    child.on('exit', (code, signal) => res({ code, signal })),
-  );
-  child.on('message', m => onMessage?.(m));
-  const tail = () => {
-    if (!logFile) return '';
-    try {
-      return readFileSync(logFile, 'utf8')
-        .trim()
-        .split('\n')
-        .slice(-15)
-        .join('\n');
-    } catch {
-      return '';
-    }
-  };
-  const waitFor = (type, match = () => true) =>
-    new Promise((res, rej) => {
-      const on = m => {
-        if (m?.type === type && match(m)) {
-          child.off('message', on);
-          res(m);
-        } else if (m?.type === 'error') {
-          child.off('message', on);
-          rej(new BenchError(`${relative(REPO_ROOT, file)}: ${m.error}`));
-        }
-      };
-      child.on('message', on);
-      exited.then(({ code, signal }) =>
-        rej(
-          new BenchError(
-            `${relative(REPO_ROOT, file)} exited (${
-              signal ?? code
-            }) before '${type}'${tail() ? `:\n${tail()}` : ''}`,
-          ),
-        ),
-      );
-    });
-  let seq = 0;
-  const ask = async (type, reply) => {
-    const id = ++seq;
-    const answer = waitFor(reply, m => m.id === id);
-    child.send({ type, id });
-    return answer;
-  };
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      if (child.connected) child.send({ type: 'stop' });
-    } catch {
-      // gone already
-    }
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { child, waitFor, exited, tail, ask, stop };
-}
-
 function freePort() {
   return new Promise((res, rej) => {
     const server = createServer();
@@ -237,12 +169,7 @@ function freePort() {
 // ---------------------------------------------------------------------------------------------
 // Formatting and statistics
 
-const r1 = x => (Number.isFinite(x) ? Math.round(x * 10) / 10 : x);
-const r2 = x => (Number.isFinite(x) ? Math.round(x * 100) / 100 : x);
-const pad = (s, n) => String(s ?? '').padStart(n);
-const padEnd = (s, n) => String(s ?? '').padEnd(n);
 const sleep = ms => new Promise(r => setTimeout(r, ms));
-const verdict = ok => (ok === undefined ? 'SKIP' : ok ? 'PASS' : 'FAIL');
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted, p) {
@@ -1175,7 +1102,7 @@ async function bench(opts, { pg, tmp, prefix, children, wallStart }) {
         s.ms += q.ms ?? 0;
         shapes.set(shape, s);
       }
-      for (const [shape, s] of shapes) {
+      for (const s of shapes.values()) {
         const sqlText =
           s.q.sql.length > 600 ? `${s.q.sql.slice(0, 600)}…` : s.q.sql;
         out(

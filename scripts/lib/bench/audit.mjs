@@ -21,7 +21,6 @@
 // scenario, AWS's default quotas, request counts) and the audit (audit-entry.ts: the AuditRunner,
 // measured from inside), one audit process per database, so each one's peak RSS is its own.
 
-import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +28,15 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { bundleEntries } from './bundle.mjs';
+import {
+  BenchError,
+  forkChild,
+  pad,
+  padEnd,
+  r1,
+  r2,
+  verdict,
+} from './common.mjs';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const BENCH_DIR = join(REPO_ROOT, 'scripts/lib/bench');
@@ -124,8 +132,6 @@ function parseArgs(argv) {
   return o;
 }
 
-class BenchError extends Error {}
-
 // ---------------------------------------------------------------------------------------------
 // The bundles: the TypeScript of the entry points and of the workspace packages they import,
 // with every other package left to Node (native addons, knex's dialects, the AWS SDK).
@@ -147,65 +153,9 @@ async function build() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child processes
-
-/** Forks a bundle; resolves its first message of type `type`. */
-function forkChild(file, args, { execArgv = [], onMessage } = {}) {
-  const child = fork(file, args, {
-    cwd: REPO_ROOT,
-    execArgv,
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  const stderr = [];
-  child.stderr.on('data', d => {
-    stderr.push(d);
-    if (process.env.ECS_READINESS_BENCH_VERBOSE) process.stderr.write(d);
-  });
-  const exited = new Promise(res =>
-    child.on('exit', (code, signal) => res({ code, signal })),
-  );
-  child.on('message', m => onMessage?.(m));
-  const tail = () =>
-    Buffer.concat(stderr)
-      .toString('utf8')
-      .trim()
-      .split('\n')
-      .slice(-15)
-      .join('\n');
-  const waitFor = type =>
-    new Promise((res, rej) => {
-      const on = m => {
-        if (m?.type === type) {
-          child.off('message', on);
-          res(m);
-        } else if (m?.type === 'error') {
-          child.off('message', on);
-          rej(new BenchError(`${relative(REPO_ROOT, file)}: ${m.error}`));
-        }
-      };
-      child.on('message', on);
-      exited.then(({ code, signal }) =>
-        rej(
-          new BenchError(
-            `${relative(REPO_ROOT, file)} exited (${
-              signal ?? code
-            }) before '${type}'${tail() ? `:\n${tail()}` : ''}`,
-          ),
-        ),
-      );
-    });
-  return { child, waitFor, exited, tail };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Formatting
 
 const sum = xs => xs.reduce((a, b) => a + b, 0);
-const r2 = x => (Number.isFinite(x) ? Math.round(x * 100) / 100 : x);
-const r1 = x => (Number.isFinite(x) ? Math.round(x * 10) / 10 : x);
-const pad = (s, n) => String(s ?? '').padStart(n);
-const padEnd = (s, n) => String(s ?? '').padEnd(n);
 const diff = (after = {}, before = {}) => {
   const d = {};
   for (const [k, v] of Object.entries(after)) {
@@ -214,7 +164,6 @@ const diff = (after = {}, before = {}) => {
   }
   return d;
 };
-const verdict = ok => (ok === undefined ? 'SKIP' : ok ? 'PASS' : 'FAIL');
 
 /** Self time by function and by source file from a .cpuprofile; bundle lines mapped to files. */
 function summariseProfile(file, bundleFile) {

@@ -32,6 +32,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BenchError } from './common.mjs';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const OUT_DIR = join(REPO_ROOT, '.tools/bench');
@@ -59,8 +60,6 @@ function usage() {
   --strict            exit 1 when a target (>= 90% overall, >= 75% per category) is missed
 Exits 0 whatever the figures are unless --strict is given; 2 when the benchmark cannot run.`;
 }
-
-class BenchError extends Error {}
 
 function parseArgs(argv) {
   const o = {
