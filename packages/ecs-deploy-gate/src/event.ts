@@ -14,6 +14,8 @@
  * limitations under the License.
  */
 
+import { DeploymentLifecycleHookStage } from '@aws-sdk/client-ecs';
+
 /*
  * The event Amazon ECS sends a Lambda lifecycle hook, as the ECS Developer Guide documents it
  * ("Lambda hooks for Amazon ECS service deployments", Lifecycle payloads):
@@ -29,27 +31,12 @@
  *
  * @public
  */
-export type LifecycleStage =
-  | 'RECONCILE_SERVICE'
-  | 'PRE_SCALE_UP'
-  | 'POST_SCALE_UP'
-  | 'TEST_TRAFFIC_SHIFT'
-  | 'POST_TEST_TRAFFIC_SHIFT'
-  | 'PRE_PRODUCTION_TRAFFIC_SHIFT'
-  | 'PRODUCTION_TRAFFIC_SHIFT'
-  | 'POST_PRODUCTION_TRAFFIC_SHIFT';
+export type LifecycleStage = DeploymentLifecycleHookStage;
 
-/** The lifecycle stages ECS knows. */
-const LIFECYCLE_STAGES: readonly LifecycleStage[] = [
-  'RECONCILE_SERVICE',
-  'PRE_SCALE_UP',
-  'POST_SCALE_UP',
-  'TEST_TRAFFIC_SHIFT',
-  'POST_TEST_TRAFFIC_SHIFT',
-  'PRE_PRODUCTION_TRAFFIC_SHIFT',
-  'PRODUCTION_TRAFFIC_SHIFT',
-  'POST_PRODUCTION_TRAFFIC_SHIFT',
-];
+/** The lifecycle stages ECS knows, as the SDK lists them. */
+const LIFECYCLE_STAGES: readonly LifecycleStage[] = Object.values(
+  DeploymentLifecycleHookStage,
+);
 
 /**
  * A lifecycle hook invocation, validated.
