@@ -5,6 +5,8 @@
 # (scripts/lib/smoke.js), then stops everything it started, whatever happened.
 # Sourced after setup.sh. Entry points: ./scripts/smoke (alone) and ./scripts/test.
 
+source "$REPO_ROOT/scripts/lib/gate-replay.sh"
+
 SMOKE_APP_PORT="${ECS_READINESS_SMOKE_APP_PORT:-3000}"
 SMOKE_BACKEND_PORT="${ECS_READINESS_SMOKE_BACKEND_PORT:-7007}"
 # Not ./scripts/start's 4566, so a sandbox left running there is neither used nor disturbed.
@@ -111,21 +113,14 @@ run_smoke_test() (
   # directory, so a run neither needs nor touches the developer's .tools/sqlite.
   local sandbox_args=() sandbox_env=() gate_token=""
   if [ "$SMOKE_REPLAY_GATE" = 1 ]; then
-    local sandbox_url="http://127.0.0.1:$SMOKE_SANDBOX_PORT"
     log "smoke: bundling the deployment gate (packages/ecs-deploy-gate) for the replay"
-    node "$REPO_ROOT/packages/ecs-deploy-gate/scripts/bundle.mjs" --outfile "$work/gate/index.js" \
-      >"$TOOLS_DIR/logs/smoke-gate-bundle.log" 2>&1 ||
+    gate_bundle "$work/gate/index.js" "$TOOLS_DIR/logs/smoke-gate-bundle.log" ||
       fail_all "the deployment gate did not bundle (see .tools/logs/smoke-gate-bundle.log)"
-    gate_token="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
-    sandbox_args+=(--lifecycle-hook "arn:aws:lambda:eu-west-1:111111111111:function:ecs-deploy-gate=$work/gate/index.js"
-      --replay-deployment "shop-prod/storefront-web=storefront-web:9"
-      --replay-after "http://localhost:$SMOKE_BACKEND_PORT/api/ecs-deploy-readiness/health")
-    sandbox_env+=("ECS_GATE_REPORT_URL=http://localhost:$SMOKE_BACKEND_PORT"
-      "ECS_GATE_REPORT_TOKEN=$gate_token"
-      "ECS_GATE_AWS_ENDPOINT=$sandbox_url"
-      "ECS_GATE_ECR_DISTRIBUTION_ENDPOINT=$sandbox_url/ecr/{accountId}/{region}"
-      "ECS_GATE_REGISTRY_ENDPOINTS={\"docker.io\":\"$sandbox_url/registries/docker.io\"}"
-      AWS_ACCESS_KEY_ID=AKIASANDBOXSHOPPROD1 AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=eu-west-1)
+    gate_replay_setup "$work/gate/index.js" "http://127.0.0.1:$SMOKE_SANDBOX_PORT" \
+      "http://localhost:$SMOKE_BACKEND_PORT"
+    gate_token="$GATE_REPLAY_TOKEN"
+    sandbox_args=("${GATE_REPLAY_ARGS[@]}")
+    sandbox_env=("${GATE_REPLAY_ENV[@]}")
   fi
   cat >"$work/app-config.smoke.yaml" <<EOF
 app:
@@ -142,16 +137,7 @@ backend:
       directory: $work/sqlite
 EOF
   if [ -n "$gate_token" ]; then
-    cat >>"$work/app-config.smoke.yaml" <<EOF
-  auth:
-    externalAccess:
-      - type: static
-        options:
-          token: $gate_token
-          subject: ecs-deploy-gate
-        accessRestrictions:
-          - plugin: ecs-deploy-readiness
-EOF
+    gate_external_access_yaml "$gate_token" >>"$work/app-config.smoke.yaml"
   fi
   SMOKE_STARTED_AT=$SECONDS
   # The sandbox writes the backend's AWS and registry configuration for its own port once it
